@@ -1,0 +1,46 @@
+#pragma once
+
+// The one error type of Opsdeck's core: callers branch on `kind`, people read `message` and `hint`.
+
+#include <QString>
+
+#include <chrono>
+#include <optional>
+
+#include <tl/expected.hpp>
+
+namespace Opsdeck {
+
+enum class ErrorKind {
+    Network,
+    Timeout,
+    Unauthorized,
+    Forbidden,
+    NotFound,
+    Conflict,
+    Gone,
+    Throttled,
+    Invalid,
+    Config,
+    Plugin,
+};
+
+struct Error
+{
+    ErrorKind kind = ErrorKind::Invalid;
+    QString message; // what failed, where
+    QString hint;    // what the user can do
+    std::optional<std::chrono::seconds> retryAfter;
+};
+
+template<typename T = void>
+using Result = tl::expected<T, Error>;
+
+inline tl::unexpected<Error> makeError(ErrorKind kind, QString message, QString hint = {})
+{
+    return tl::unexpected<Error>(Error{kind, std::move(message), std::move(hint), std::nullopt});
+}
+
+QString toString(ErrorKind kind);
+
+} // namespace Opsdeck
