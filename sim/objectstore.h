@@ -13,6 +13,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -60,6 +61,31 @@ struct WatchEvent
     std::uint64_t resourceVersion = 0;
 };
 
+// One stored object, immutable once stored, shared by the store, its history and in-flight
+// responses. Its JSON text is rendered once, on first use, so a 10k-pod LIST concatenates text
+// instead of serializing objects under the store's lock.
+class StoredObject
+{
+public:
+    explicit StoredObject(Json object) : m_object(std::move(object)) {}
+    const Json &object() const { return m_object; }
+    const std::string &text() const;
+
+private:
+    Json m_object;
+    mutable std::once_flag m_rendered;
+    mutable std::string m_text;
+};
+
+using StoredPtr = std::shared_ptr<const StoredObject>;
+
+struct SharedWatchEvent
+{
+    std::string type; // ADDED | MODIFIED | DELETED
+    StoredPtr object;
+    std::uint64_t resourceVersion = 0;
+};
+
 class ObjectStore
 {
 public:
@@ -98,6 +124,17 @@ public:
 
     std::uint64_t resourceVersion() const;
 
+    // Cheap variants for the HTTP layer: shared snapshots instead of copies.
+    StoredPtr getShared(const std::string &typeId, const std::string &ns, const std::string &name) const;
+    std::vector<StoredPtr> snapshot(const std::string &typeId, const std::string &ns,
+                                    std::uint64_t *resourceVersion = nullptr) const;
+    // As eventsSince, and `current` receives the store's resourceVersion at the same instant, so a
+    // watcher can wait for changes after it without missing one in between.
+    std::optional<std::vector<SharedWatchEvent>> eventsSinceShared(const std::string &typeId, const std::string &ns,
+                                                                   std::uint64_t since, std::uint64_t &current) const;
+    // The oldest resourceVersion a watch on this type can still resume from.
+    std::uint64_t oldestResumable(const std::string &typeId) const;
+
     // Events of a type after `since` (exclusive), optionally only one namespace. nullopt when `since`
     // is older than the retained history: the caller answers 410 Expired.
     std::optional<std::vector<WatchEvent>> eventsSince(const std::string &typeId, const std::string &ns,
@@ -114,12 +151,18 @@ private:
     struct TypeState
     {
         ResourceType type;
-        std::map<std::pair<std::string, std::string>, Json> objects; // (namespace, name) -> object
-        std::deque<WatchEvent> history;
+        std::map<std::pair<std::string, std::string>, StoredPtr> objects; // (namespace, name) -> object
+        std::deque<SharedWatchEvent> history;
         std::uint64_t oldestRetained = 0; // events with rv <= this may be missing
     };
 
-    std::uint64_t bump(TypeState &state, const std::string &type, const Json &object); // locked
+    // Locked helpers: assign the next resourceVersion to `object`, store it and record the event.
+    StoredPtr commit(TypeState &state, const std::string &eventType, Json object);
+    TypeState *findState(const std::string &typeId);
+    const TypeState *findState(const std::string &typeId) const;
+    std::string nowText() const;
+    std::string nextUid();
+    std::string randomSuffix();
 
     Clock m_now;
     std::size_t m_historyLimit;
