@@ -2,6 +2,7 @@
 
 // The one error type of Opsdeck's core: callers branch on `kind`, people read `message` and `hint`.
 
+#include <QMetaType>
 #include <QString>
 
 #include <chrono>
@@ -31,6 +32,8 @@ struct Error
     QString message; // what failed, where
     QString hint;    // what the user can do
     std::optional<std::chrono::seconds> retryAfter;
+
+    friend bool operator==(const Error &, const Error &) = default;
 };
 
 template<typename T = void>
@@ -42,5 +45,9 @@ inline tl::unexpected<Error> makeError(ErrorKind kind, QString message, QString 
 }
 
 QString toString(ErrorKind kind);
+// "Plugin: <message> (<hint>)" — one line for logs, stderr and tooltips.
+QString toString(const Error &error);
 
 } // namespace Opsdeck
+
+Q_DECLARE_METATYPE(Opsdeck::Error)

@@ -1,0 +1,4 @@
+#include "logging.h"
+
+Q_LOGGING_CATEGORY(lcCore, "opsdeck.core")
+Q_LOGGING_CATEGORY(lcPlugins, "opsdeck.core.plugins")

@@ -1,0 +1,198 @@
+#pragma once
+
+// Observations: what data sources report (DESIGN §2). A source parses on its worker thread and emits an
+// ObservationBatch by queued signal; the store applies it on the GUI thread. Everything here is a plain
+// copyable value — no pointers into a worker's objects ever cross a thread.
+
+#include "actiontypes.h"
+#include "kubernetesobjects.h"
+#include "servicekey.h"
+#include "sourcestatus.h"
+
+#include <QDate>
+#include <QDateTime>
+#include <QList>
+#include <QMetaType>
+#include <QString>
+
+#include <optional>
+#include <variant>
+#include <vector>
+
+namespace Opsdeck {
+
+enum class ResourceKind {
+    Pod,
+    PodMetrics,
+    Deployment,
+    ReplicaSet,
+    HorizontalPodAutoscaler,
+    Ingress,
+    HttpRoute,
+    Service,
+    Event,
+};
+
+struct ResourceKey
+{
+    QString context;
+    ResourceKind kind = ResourceKind::Pod;
+    QString ns;
+    QString name;
+
+    friend bool operator==(const ResourceKey &, const ResourceKey &) = default;
+    friend size_t qHash(const ResourceKey &key, size_t seed = 0) noexcept
+    {
+        return qHashMulti(seed, key.context, static_cast<int>(key.kind), key.ns, key.name);
+    }
+};
+
+using KubernetesObject = std::variant<std::monostate, PodInfo, PodMetricsInfo, DeploymentInfo,
+                                      ReplicaSetInfo, HpaInfo, IngressInfo, HttpRouteInfo,
+                                      ServiceInfo, EventInfo>;
+
+// One change to one object. A relist (after 410 Gone or a dropped watch) is a `Relisted` delta for
+// (context, kind, ns — empty ns = all namespaces) followed in the same batch by `Added` for every object
+// that exists now: the store drops whatever of that kind the relist did not re-add. `Synced` says an
+// informer finished its initial list: until then "no pods" means "not known yet".
+struct ResourceDelta
+{
+    enum class Type {
+        Added,
+        Modified,
+        Deleted,
+        Relisted,
+        Synced,
+    };
+
+    Type type = Type::Added;
+    ResourceKey key;
+    KubernetesObject object; // monostate for Deleted, Relisted and Synced
+
+    friend bool operator==(const ResourceDelta &, const ResourceDelta &) = default;
+};
+
+struct TelemetryPoint
+{
+    QDateTime time;
+    double value = 0.0;
+
+    friend bool operator==(const TelemetryPoint &, const TelemetryPoint &) = default;
+};
+
+// A time series of one metric of one service's track, e.g. requests, failedRequests, p95Ms.
+struct TelemetrySeries
+{
+    ServiceKey service;
+    Track track = Track::Unknown;
+    QString metric;
+    QString unit;            // "count", "ms", "percent"
+    int stepSeconds = 60;
+    QList<TelemetryPoint> points;
+
+    friend bool operator==(const TelemetrySeries &, const TelemetrySeries &) = default;
+};
+
+enum class HealthStatus {
+    Unknown,
+    Healthy,
+    Degraded,
+    Unhealthy,
+};
+
+struct HealthEntry
+{
+    QString name;
+    HealthStatus status = HealthStatus::Unknown;
+    QString description;
+    QString circuitState; // data.circuitState when the service reports it
+
+    friend bool operator==(const HealthEntry &, const HealthEntry &) = default;
+};
+
+// One read of a service's /health endpoint (API-CONTRACTS §7).
+struct HealthReport
+{
+    ServiceKey service;
+    Track track = Track::Unknown;
+    HealthStatus status = HealthStatus::Unknown;
+    QList<HealthEntry> entries;
+    QDateTime checkedAt;
+    std::optional<Error> error; // the endpoint could not be read
+
+    friend bool operator==(const HealthReport &, const HealthReport &) = default;
+};
+
+// A Polly circuit breaker's latest state, keyed by (pipeline.name, strategy.name) (API-CONTRACTS §7).
+struct BreakerState
+{
+    enum class State {
+        Closed,
+        Open,
+        HalfOpen,
+        Isolated,
+    };
+
+    ServiceKey service;
+    QString pipeline;
+    QString strategy;
+    State state = State::Closed;
+    QDateTime since;
+
+    friend bool operator==(const BreakerState &, const BreakerState &) = default;
+};
+
+struct CostPoint
+{
+    QDate date;
+    double amount = 0.0;
+    bool forecast = false;
+
+    friend bool operator==(const CostPoint &, const CostPoint &) = default;
+};
+
+// Daily costs of one `Service` tag value ("(untagged)" and "(shared)" are rows too), plus its budget.
+struct CostSeries
+{
+    QString serviceTag;
+    QString scope;
+    QString currency;
+    QList<CostPoint> points;
+    std::optional<double> budget;
+
+    friend bool operator==(const CostSeries &, const CostSeries &) = default;
+};
+
+using Observation = std::variant<ResourceDelta, TelemetrySeries, HealthReport, BreakerState, CostSeries,
+                                 OperationStatus, SourceStatus>;
+
+struct ObservationBatch
+{
+    QString sourceId;
+    QDateTime producedAt;
+    std::vector<Observation> observations;
+
+    friend bool operator==(const ObservationBatch &, const ObservationBatch &) = default;
+};
+
+// Registers every value type with Qt's meta-type system (needed for queued connections and QVariant).
+// Idempotent; SourceHost calls it, tests may call it.
+void registerObservationMetaTypes();
+
+QString toString(ResourceKind kind);
+QString toString(ResourceDelta::Type type);
+QString toString(HealthStatus status);
+QString toString(BreakerState::State state);
+QString toString(OperationStatus::State state);
+QString toString(Track track);
+
+} // namespace Opsdeck
+
+Q_DECLARE_METATYPE(Opsdeck::ResourceKey)
+Q_DECLARE_METATYPE(Opsdeck::ResourceDelta)
+Q_DECLARE_METATYPE(Opsdeck::TelemetrySeries)
+Q_DECLARE_METATYPE(Opsdeck::HealthReport)
+Q_DECLARE_METATYPE(Opsdeck::BreakerState)
+Q_DECLARE_METATYPE(Opsdeck::CostSeries)
+Q_DECLARE_METATYPE(Opsdeck::Observation)
+Q_DECLARE_METATYPE(Opsdeck::ObservationBatch)
