@@ -1,0 +1,34 @@
+#pragma once
+
+// A data source that needs no server: every `intervalMs` it publishes one batch with an Added pod
+// ("test-pod-<n>", its node naming the worker thread's objectName), `batches` times, then a Synced
+// delta. Settings: intervalMs (default 50, > 0), batches (default 3, >= 1), context (default "test").
+
+#include "datasource.h"
+
+class QTimer;
+
+class TestSource final : public Opsdeck::DataSource
+{
+    Q_OBJECT
+
+public:
+    TestSource();
+    ~TestSource() override;
+
+public Q_SLOTS:
+    void start() override;
+    void stop() override;
+
+protected:
+    Opsdeck::Result<void> applyConfig(const Opsdeck::SourceConfig &config) override;
+
+private:
+    void tick();
+
+    int m_intervalMs = 50;
+    int m_batches = 3;
+    QString m_context = QStringLiteral("test");
+    int m_sent = 0;
+    QTimer *m_timer = nullptr; // created in start(), on the source's thread
+};
