@@ -187,7 +187,7 @@ void ExecCredentialProvider::start()
         finish(tl::unexpected(Error{ErrorKind::Timeout,
                                     QStringLiteral("%1: '%2' did not finish within %3 s")
                                         .arg(where(), m_connection.exec->command)
-                                        .arg(std::chrono::duration_cast<std::chrono::seconds>(m_timeout).count()),
+                                        .arg(double(m_timeout.count()) / 1000.0),
                                     QStringLiteral("Run the command in a terminal to see whether it waits for "
                                                    "input."),
                                     std::nullopt}));

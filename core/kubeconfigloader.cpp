@@ -107,7 +107,9 @@ private:
             return YAML::Node(YAML::NodeType::Undefined);
         if (!map.IsMap())
             throw ShapeError{map.Mark(), QStringLiteral("%1 is not a mapping").arg(entry)};
-        return map[key];
+        // A missing key yields an invalid node whose IsMap() etc. throw: hand out a plain undefined one.
+        const YAML::Node node = map[key];
+        return node.IsDefined() ? node : YAML::Node(YAML::NodeType::Undefined);
     }
 
     static QString string(const YAML::Node &map, const char *key, const QString &entry)

@@ -89,7 +89,7 @@ void tst_Quantity::parse()
     const Result<qint64> m = q->toMilli();
     if (milli == kError) {
         QVERIFY(!m);
-        QCOMPARE(m.error().kind, ErrorKind::Invalid);
+        QCOMPARE(toString(m.error().kind), toString(ErrorKind::Invalid));
         QVERIFY2(m.error().message.contains(text), qPrintable(m.error().message));
     } else {
         QVERIFY2(m, qPrintable(m ? QString() : m.error().message));
@@ -134,8 +134,8 @@ void tst_Quantity::garbage()
     QFETCH(QString, text);
     const Result<Quantity> q = Quantity::parse(text);
     QVERIFY(!q);
-    QCOMPARE(q.error().kind, ErrorKind::Invalid);
-    QVERIFY2(q.error().message.contains(u"quantity '" + text + u"'"), qPrintable(q.error().message));
+    QCOMPARE(toString(q.error().kind), toString(ErrorKind::Invalid));
+    QVERIFY2(q.error().message.contains(u"quantity '"_s + text + u'\''), qPrintable(q.error().message));
 }
 
 QTEST_GUILESS_MAIN(tst_Quantity)
