@@ -7,8 +7,11 @@
 #include "virtualclock.h"
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -23,6 +26,9 @@ struct SimulationOptions
 };
 
 class Controller; // one per concern, in sim/controllers/
+struct Scenario;
+struct SimContext;
+class TrafficModel;
 
 class Simulation
 {
@@ -43,13 +49,34 @@ public:
     const std::vector<std::string> &serviceNames() const { return m_services; }
     std::string namespaceName() const { return m_namespace; }
 
+    // Chaos controls, callable from any thread. A broken track's containers crash on start and its
+    // running pods fail their liveness probe: CrashLoopBackOff until it is mended. Returns false
+    // for an unknown service or a track other than "stable" / "canary".
+    bool setTrackBroken(const std::string &service, const std::string &track, bool broken);
+    bool isTrackBroken(const std::string &service, const std::string &track) const;
+    // Multiplies a service's traffic (1 = normal); false for an unknown service.
+    bool setTrafficSpike(const std::string &service, double factor);
+    // Requests per second routed to a track at the last step (0 before the first step).
+    double trackRps(const std::string &service, const std::string &track) const;
+
+    const Scenario *scenario() const { return m_scenario.get(); } // null before load()
+
 private:
+    void run();
+
     ObjectStore &m_store;
     const VirtualClock &m_clock;
     SimulationOptions m_options;
     std::vector<std::unique_ptr<Controller>> m_controllers;
     std::vector<std::string> m_services;
     std::string m_namespace;
+    std::unique_ptr<Scenario> m_scenario;
+    std::unique_ptr<SimContext> m_context;
+    TrafficModel *m_traffic = nullptr; // owned by m_controllers
+    std::chrono::system_clock::time_point m_lastPrune;
+    mutable std::mutex m_stepMutex;     // step() against the chaos setters
+    std::mutex m_runMutex;
+    std::condition_variable m_wake;
     std::thread m_thread;
     std::atomic<bool> m_running{false};
 };

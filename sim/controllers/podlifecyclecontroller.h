@@ -1,0 +1,46 @@
+#pragma once
+
+// The scheduler and the kubelets: Pending pods get a node, then ContainerCreating, Running and, after
+// the readiness probe's delay, Ready; containers of a broken track crash into CrashLoopBackOff with
+// the kubelet's doubling back-off; terminating pods stop and are removed.
+
+#include "controller.h"
+#include "simcontext.h"
+
+#include <chrono>
+#include <string>
+#include <unordered_map>
+
+namespace sim {
+
+class PodLifecycleController final : public Controller
+{
+public:
+    using TimePoint = std::chrono::system_clock::time_point;
+
+    explicit PodLifecycleController(SimContext &context);
+    void step(TimePoint now) override;
+
+    enum class Stage { Unscheduled, Creating, Starting, Ready, BackOff, Terminating };
+    static Stage stageOf(const Json &pod);
+
+private:
+    struct Plan
+    {
+        Stage stage = Stage::Unscheduled;
+        TimePoint at;          // when the next transition is due
+        bool crashPlanned = false;
+    };
+
+    void advance(const Json &pod, Plan &plan, TimePoint now);
+    Plan planFor(const Json &pod, Stage stage, TimePoint now);
+    void crash(const Json &pod, Plan &plan, TimePoint now);
+    std::string node(const Json &pod, std::size_t &index) const;
+    bool broken(const Json &pod) const;
+    std::chrono::milliseconds jitter(int minMs, int maxMs);
+
+    SimContext &m_ctx;
+    std::unordered_map<std::string, Plan> m_plans; // pod uid -> plan
+};
+
+} // namespace sim

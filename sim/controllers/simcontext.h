@@ -1,0 +1,85 @@
+#pragma once
+
+// What the controllers share: the store, the scenario, the seeded randomness, the event recorder,
+// the chaos flags and the traffic model's latest load per service track. Only the controller thread
+// touches it (Simulation serialises step() and the chaos setters).
+
+#include "../objectstore.h"
+#include "../scenario.h"
+#include "eventrecorder.h"
+#include "rng.h"
+
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace sim {
+
+// The traffic on one track of a service at the last step.
+struct TrackLoad
+{
+    double rps = 0;        // requests per second routed to the track
+    int readyPods = 0;
+    double cpuPerPod = 0;  // millicores per ready pod
+    double memoryMi = 0;   // working set per pod
+};
+
+struct Node
+{
+    std::string name;
+    std::string ip;
+    int nextPodHost = 4; // last octet of the next pod IP in this node's /24
+};
+
+struct SimContext
+{
+    SimContext(ObjectStore &s, const Scenario &sc, std::uint64_t seedValue)
+        : store(s)
+        , scenario(sc)
+        , ns(sc.namespaceName)
+        , seed(seedValue)
+        , names(Rng::mix(seedValue ^ 0x6e616d6573ULL))
+        , timing(Rng::mix(seedValue ^ 0x74696d696e67ULL))
+        , events(s, sc.namespaceName)
+    {
+        for (const auto &service : sc.services)
+            services[service.name] = &service;
+    }
+
+    static std::string trackKey(const std::string &service, const std::string &track) { return service + "/" + track; }
+    bool isBroken(const std::string &service, const std::string &track) const
+    {
+        return broken.count(trackKey(service, track)) > 0;
+    }
+    const ServiceSpec *service(const std::string &name) const
+    {
+        const auto it = services.find(name);
+        return it == services.end() ? nullptr : it->second;
+    }
+    // Round-robin over the node pool, as a spread-by-default scheduler would place a service's pods.
+    std::size_t pickNode() { return nextNode++ % nodes.size(); }
+    std::string nextPodIp(std::size_t node)
+    {
+        Node &n = nodes[node];
+        const int host = n.nextPodHost;
+        n.nextPodHost = host >= 250 ? 4 : host + 1;
+        return "10." + std::to_string(244 + node / 256) + "." + std::to_string(node % 256) + "." + std::to_string(host);
+    }
+
+    ObjectStore &store;
+    const Scenario &scenario;
+    std::string ns;
+    std::uint64_t seed;
+    Rng names;   // pod name suffixes, container ids
+    Rng timing;  // scheduling, start-up and crash delays
+    EventRecorder events;
+    std::set<std::string> broken;              // trackKey()s whose containers crash
+    std::map<std::string, TrackLoad> load;     // trackKey() -> traffic at the last step
+    std::map<std::string, const ServiceSpec *> services;
+    std::vector<Node> nodes;
+    std::size_t nextNode = 0;
+};
+
+} // namespace sim

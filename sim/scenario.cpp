@@ -1,0 +1,282 @@
+#include "scenario.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <cstdio>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+
+namespace sim {
+
+namespace {
+
+// Parse errors name the file and the YAML path, e.g. "seed.yaml: services[1].hpa.max: not an integer".
+class Reader
+{
+public:
+    explicit Reader(std::string origin) : m_origin(std::move(origin)) {}
+
+    [[noreturn]] void fail(const std::string &where, const std::string &what) const
+    {
+        throw std::runtime_error(m_origin + ": " + where + ": " + what);
+    }
+
+    void allowOnly(const YAML::Node &node, const std::string &where, const std::set<std::string> &keys) const
+    {
+        if (!node)
+            return;
+        if (!node.IsMap())
+            fail(where, "expected a mapping");
+        for (const auto &entry : node) {
+            const auto key = entry.first.as<std::string>();
+            if (!keys.count(key))
+                fail(where, "unknown key \"" + key + "\"");
+        }
+    }
+
+    template<typename T>
+    void read(const YAML::Node &parent, const char *key, const std::string &where, T &into) const
+    {
+        const YAML::Node node = parent[key];
+        if (!node || node.IsNull())
+            return;
+        try {
+            into = node.as<T>();
+        } catch (const YAML::Exception &) {
+            fail(where + "." + key, "has the wrong type");
+        }
+    }
+
+    std::vector<std::string> strings(const YAML::Node &parent, const char *key, const std::string &where) const
+    {
+        std::vector<std::string> result;
+        const YAML::Node node = parent[key];
+        if (!node || node.IsNull())
+            return result;
+        if (!node.IsSequence())
+            fail(where + "." + key, "expected a list");
+        for (const auto &item : node)
+            result.push_back(item.as<std::string>());
+        return result;
+    }
+
+private:
+    std::string m_origin;
+};
+
+void readTrack(const Reader &r, const YAML::Node &node, const std::string &where, TrackSpec &track)
+{
+    r.allowOnly(node, where, {"version", "replicas", "history", "changeCause", "broken"});
+    if (!node)
+        return;
+    r.read(node, "version", where, track.version);
+    r.read(node, "replicas", where, track.replicas);
+    r.read(node, "changeCause", where, track.changeCause);
+    r.read(node, "broken", where, track.broken);
+    if (node["history"])
+        track.history = r.strings(node, "history", where);
+    if (track.replicas < 0)
+        r.fail(where + ".replicas", "must not be negative");
+}
+
+// Per-service settings that `defaults` and `generate.template` may also carry.
+void readServiceSettings(const Reader &r, const YAML::Node &node, const std::string &where, ServiceSpec &s)
+{
+    r.read(node, "routing", where, s.routing);
+    r.read(node, "canaryWeight", where, s.canaryWeight);
+    r.read(node, "maxUnavailable", where, s.maxUnavailable);
+    if (const auto res = node["resources"]) {
+        r.allowOnly(res, where + ".resources", {"cpuRequest", "memoryRequest", "cpuLimit", "memoryLimit"});
+        r.read(res, "cpuRequest", where + ".resources", s.cpuRequest);
+        r.read(res, "memoryRequest", where + ".resources", s.memoryRequest);
+        r.read(res, "cpuLimit", where + ".resources", s.cpuLimit);
+        r.read(res, "memoryLimit", where + ".resources", s.memoryLimit);
+    }
+    if (const auto t = node["traffic"]) {
+        r.allowOnly(t, where + ".traffic", {"baseRps", "cpuPerRequest", "idleCpu", "memoryMi"});
+        r.read(t, "baseRps", where + ".traffic", s.traffic.baseRps);
+        r.read(t, "cpuPerRequest", where + ".traffic", s.traffic.cpuPerRequest);
+        r.read(t, "idleCpu", where + ".traffic", s.traffic.idleCpu);
+        r.read(t, "memoryMi", where + ".traffic", s.traffic.memoryMi);
+    }
+    if (const auto h = node["hpa"]) {
+        r.allowOnly(h, where + ".hpa", {"min", "max", "targetCpu"});
+        s.hpa.enabled = s.hpa.enabled || h["max"].IsDefined();
+        r.read(h, "min", where + ".hpa", s.hpa.minReplicas);
+        r.read(h, "max", where + ".hpa", s.hpa.maxReplicas);
+        r.read(h, "targetCpu", where + ".hpa", s.hpa.targetCpuUtilization);
+    }
+}
+
+const std::set<std::string> kSettingKeys = {"routing", "canaryWeight", "maxUnavailable", "resources", "traffic", "hpa"};
+
+std::set<std::string> withSettings(std::set<std::string> keys)
+{
+    keys.insert(kSettingKeys.begin(), kSettingKeys.end());
+    return keys;
+}
+
+void validate(const Reader &r, const ServiceSpec &s, const std::string &where)
+{
+    if (s.name.empty())
+        r.fail(where, "a service needs a name");
+    if (s.routing != "ingress" && s.routing != "httproute")
+        r.fail(where + ".routing", "must be \"ingress\" or \"httproute\", not \"" + s.routing + "\"");
+    if (s.canaryWeight < 0 || s.canaryWeight > 100)
+        r.fail(where + ".canaryWeight", "must lie in 0..100");
+    if (s.stable.version.empty())
+        r.fail(where + ".stable.version", "is required");
+    if (s.hasCanary && s.canary.version.empty())
+        r.fail(where + ".canary.version", "is required (or leave out the canary section)");
+    if (s.hpa.enabled && (s.hpa.minReplicas < 1 || s.hpa.maxReplicas < s.hpa.minReplicas))
+        r.fail(where + ".hpa", "needs 1 <= min <= max");
+    if (s.hpa.enabled && (s.hpa.targetCpuUtilization < 1))
+        r.fail(where + ".hpa.targetCpu", "must be positive");
+}
+
+void generateServices(const Reader &r, const YAML::Node &gen, const ServiceSpec &defaults, Scenario &scenario)
+{
+    r.allowOnly(gen, "generate",
+                {"services", "podsPerService", "canaryPods", "namePrefix", "stableVersion", "canaryVersion",
+                 "history", "canaryWeightEvery", "canaryWeight", "httprouteEvery", "template"});
+    int count = 0;
+    int podsPerService = 10;
+    int canaryPods = 1;
+    int canaryWeightEvery = 0;
+    int canaryWeight = 10;
+    int httprouteEvery = 0;
+    std::string prefix = "svc";
+    std::string stableVersion = "2.3.1";
+    std::string canaryVersion = "2.4.0-rc1";
+    r.read(gen, "services", "generate", count);
+    r.read(gen, "podsPerService", "generate", podsPerService);
+    r.read(gen, "canaryPods", "generate", canaryPods);
+    r.read(gen, "namePrefix", "generate", prefix);
+    r.read(gen, "stableVersion", "generate", stableVersion);
+    r.read(gen, "canaryVersion", "generate", canaryVersion);
+    r.read(gen, "canaryWeightEvery", "generate", canaryWeightEvery);
+    r.read(gen, "canaryWeight", "generate", canaryWeight);
+    r.read(gen, "httprouteEvery", "generate", httprouteEvery);
+    const auto history = r.strings(gen, "history", "generate");
+    if (count < 0 || count > 100000 || podsPerService < 1 || canaryPods < 0 || canaryPods >= podsPerService)
+        r.fail("generate", "needs 0 <= services <= 100000 and 0 <= canaryPods < podsPerService");
+    ServiceSpec base = defaults;
+    if (const auto t = gen["template"]) {
+        r.allowOnly(t, "generate.template", kSettingKeys);
+        readServiceSettings(r, t, "generate.template", base);
+    }
+    for (int i = 1; i <= count; ++i) {
+        ServiceSpec s = base;
+        char name[64];
+        std::snprintf(name, sizeof name, "%s-%04d", prefix.c_str(), i);
+        s.name = name;
+        s.stable.version = stableVersion;
+        s.stable.replicas = podsPerService - canaryPods;
+        s.stable.history = history;
+        s.hasCanary = canaryPods > 0;
+        s.canary.version = canaryVersion;
+        s.canary.replicas = canaryPods;
+        s.canaryWeight = canaryWeightEvery > 0 && i % canaryWeightEvery == 0 ? canaryWeight : 0;
+        s.routing = httprouteEvery > 0 && i % httprouteEvery == 0 ? "httproute" : "ingress";
+        if (s.hpa.enabled) {
+            s.hpa.minReplicas = std::min(s.hpa.minReplicas, s.stable.replicas);
+            s.hpa.maxReplicas = std::max(s.hpa.maxReplicas, s.stable.replicas);
+        }
+        scenario.services.push_back(std::move(s));
+    }
+}
+
+} // namespace
+
+Scenario Scenario::load(const std::string &path)
+{
+    std::ifstream in(path);
+    if (!in)
+        throw std::runtime_error(path + ": cannot read the scenario file");
+    std::stringstream text;
+    text << in.rdbuf();
+    return parse(text.str(), path);
+}
+
+Scenario Scenario::parse(const std::string &yamlText, const std::string &origin)
+{
+    const Reader r(origin);
+    YAML::Node root;
+    try {
+        root = YAML::Load(yamlText);
+    } catch (const YAML::Exception &e) {
+        throw std::runtime_error(origin + ": not valid YAML: " + e.what());
+    }
+    if (!root.IsMap())
+        r.fail("top level", "expected a mapping");
+    r.allowOnly(root, "top level",
+                {"name", "namespace", "registry", "host", "gateway", "ingressAddress", "nodes", "traffic",
+                 "historyEvents", "defaults", "services", "generate"});
+
+    Scenario scenario;
+    r.read(root, "name", "top level", scenario.name);
+    r.read(root, "namespace", "top level", scenario.namespaceName);
+    r.read(root, "registry", "top level", scenario.registry);
+    r.read(root, "host", "top level", scenario.host);
+    r.read(root, "gateway", "top level", scenario.gateway);
+    r.read(root, "ingressAddress", "top level", scenario.ingressAddress);
+    r.read(root, "nodes", "top level", scenario.nodes);
+    r.read(root, "historyEvents", "top level", scenario.historyEvents);
+    if (scenario.nodes < 1 || scenario.nodes > 1000)
+        r.fail("nodes", "must lie in 1..1000");
+    if (const auto t = root["traffic"]) {
+        r.allowOnly(t, "traffic", {"dailyAmplitude", "peakHourUtc", "noise"});
+        r.read(t, "dailyAmplitude", "traffic", scenario.dailyAmplitude);
+        r.read(t, "peakHourUtc", "traffic", scenario.peakHourUtc);
+        r.read(t, "noise", "traffic", scenario.noise);
+    }
+
+    ServiceSpec defaults;
+    if (const auto d = root["defaults"]) {
+        r.allowOnly(d, "defaults", kSettingKeys);
+        readServiceSettings(r, d, "defaults", defaults);
+    }
+
+    if (const auto services = root["services"]) {
+        if (!services.IsSequence())
+            r.fail("services", "expected a list");
+        for (std::size_t i = 0; i < services.size(); ++i) {
+            const YAML::Node node = services[i];
+            const std::string where = "services[" + std::to_string(i) + "]";
+            r.allowOnly(node, where, withSettings({"name", "image", "path", "database", "stable", "canary"}));
+            ServiceSpec s = defaults;
+            s.hpa.enabled = false;
+            r.read(node, "name", where, s.name);
+            readServiceSettings(r, node, where, s);
+            r.read(node, "image", where, s.image);
+            r.read(node, "path", where, s.path);
+            r.read(node, "database", where, s.database);
+            readTrack(r, node["stable"], where + ".stable", s.stable);
+            s.hasCanary = node["canary"].IsDefined();
+            readTrack(r, node["canary"], where + ".canary", s.canary);
+            validate(r, s, where);
+            scenario.services.push_back(std::move(s));
+        }
+    }
+    if (const auto gen = root["generate"])
+        generateServices(r, gen, defaults, scenario);
+
+    std::set<std::string> names;
+    for (auto &s : scenario.services) {
+        if (!names.insert(s.name).second)
+            r.fail("services", "duplicate service \"" + s.name + "\"");
+        if (s.image.empty())
+            s.image = scenario.registry + "/" + s.name;
+        if (s.path.empty())
+            s.path = "/" + s.name;
+        if (s.database.empty())
+            s.database = s.name;
+    }
+    if (scenario.services.empty())
+        r.fail("services", "the scenario has no services");
+    return scenario;
+}
+
+} // namespace sim

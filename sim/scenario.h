@@ -1,0 +1,76 @@
+#pragma once
+
+// A scenario file (sim/scenarios/*.yaml) parsed into per-service parameters; the estate builder and
+// the controllers turn them into Kubernetes objects. The format is documented in seed.yaml's header.
+
+#include <string>
+#include <vector>
+
+namespace sim {
+
+struct TrackSpec
+{
+    std::string version;              // image tag, e.g. "1.4.2"
+    int replicas = 1;
+    std::vector<std::string> history; // older image tags, oldest first: ReplicaSet revisions before this one
+    std::string changeCause;          // kubernetes.io/change-cause of the current revision ("" = none)
+    bool broken = false;              // containers crash on start (CrashLoopBackOff)
+};
+
+struct HpaSpec
+{
+    bool enabled = false;
+    int minReplicas = 1;
+    int maxReplicas = 1;
+    int targetCpuUtilization = 70;
+};
+
+struct TrafficSpec
+{
+    double baseRps = 50;         // mean requests per second over a day
+    double cpuPerRequest = 2.0;  // millicores per request/s
+    double idleCpu = 8;          // millicores with no traffic
+    double memoryMi = 160;       // working set at rest
+};
+
+struct ServiceSpec
+{
+    std::string name;
+    std::string image;            // repository without the tag
+    std::string routing = "ingress"; // "ingress" (nginx canary Ingress) or "httproute" (Gateway API weights)
+    int canaryWeight = 0;         // percent of traffic to the canary
+    std::string path;             // URL path prefix, default "/<name>"
+    std::string database;         // database name in the <name>-db Secret
+    std::string maxUnavailable = "0"; // rolling update of the stable track ("0", "25%", "1"...)
+    TrackSpec stable;
+    TrackSpec canary;
+    bool hasCanary = true;
+    HpaSpec hpa;
+    TrafficSpec traffic;
+    std::string cpuRequest = "100m";
+    std::string memoryRequest = "128Mi";
+    std::string cpuLimit = "500m";
+    std::string memoryLimit = "256Mi";
+};
+
+struct Scenario
+{
+    std::string name;
+    std::string namespaceName = "microservices";
+    std::string registry = "opsdeckdemo.azurecr.io";
+    std::string host = "api.opsdeck.demo";
+    std::string gateway = "opsdeck-gateway";
+    std::string ingressAddress = "20.61.145.17";
+    int nodes = 3;
+    double dailyAmplitude = 0.45; // daily traffic swing as a fraction of the mean
+    double peakHourUtc = 14;
+    double noise = 0.08;          // seeded noise as a fraction of the rate
+    bool historyEvents = true;    // past Events for the pods and rollouts at load
+    std::vector<ServiceSpec> services;
+
+    // Throws std::runtime_error naming the file and the problem.
+    static Scenario load(const std::string &path);
+    static Scenario parse(const std::string &yamlText, const std::string &origin);
+};
+
+} // namespace sim
