@@ -206,7 +206,7 @@ void PluginLoader::loadFile(const QString &filePath)
         return;
     }
 
-    qCInfo(lcPlugins).noquote() << "loaded plugin" << info.id << info.version << "from" << filePath;
+    qCDebug(lcPlugins).noquote() << "loaded plugin" << info.id << info.version << "from" << filePath;
     m_loaded.push_back(Loaded{std::move(info), std::move(loader), sources, actions});
 }
 

@@ -1,0 +1,71 @@
+#include "commandline.h"
+
+#include <QCommandLineParser>
+#include <QFileInfo>
+
+namespace Opsdeck {
+
+CommandLine CommandLine::parse(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Opsdeck: an operations dashboard for Kubernetes and Azure microservice estates."));
+    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help and exit."));
+    const QCommandLineOption version(QStringLiteral("version"), QStringLiteral("Show the version and exit."));
+    const QCommandLineOption demo(QStringLiteral("demo"),
+                                  QStringLiteral("Start the simulated estate (opsdeck-sim) and connect to it."));
+    const QCommandLineOption kubeconfig(QStringLiteral("kubeconfig"),
+                                        QStringLiteral("Kubeconfig file (else KUBECONFIG, else ~/.kube/config)."),
+                                        QStringLiteral("FILE"));
+    const QCommandLineOption context(QStringLiteral("context"), QStringLiteral("Kubeconfig context to use."), QStringLiteral("NAME"));
+    const QCommandLineOption readOnly(QStringLiteral("read-only"), QStringLiteral("Hide every action."));
+    const QCommandLineOption screenshot(QStringLiteral("screenshot"),
+                                        QStringLiteral("Render the main window to FILE.png after connecting, then exit."),
+                                        QStringLiteral("FILE.png"));
+    const QCommandLineOption snapshot(QStringLiteral("snapshot"),
+                                      QStringLiteral("Connect without a window, write the estate as JSON to FILE, then exit."),
+                                      QStringLiteral("FILE.json"));
+    parser.addOptions({help, version, demo, kubeconfig, context, readOnly, screenshot, snapshot});
+
+    CommandLine result;
+    const auto usage = [&result](const QString &message) {
+        result.exitNow = true;
+        result.exitCode = 2;
+        result.output = QStringLiteral("opsdeck: %1 (see opsdeck --help)").arg(message);
+        return result;
+    };
+    if (!parser.parse(arguments))
+        return usage(parser.errorText());
+    if (!parser.positionalArguments().isEmpty())
+        return usage(QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().constFirst()));
+    if (parser.isSet(help)) {
+        result.exitNow = true;
+        // helpText() names the executable from QCoreApplication, which does not exist yet.
+        result.output = parser.helpText().replace(QStringLiteral("<executable_name>"), QStringLiteral("opsdeck"));
+        return result;
+    }
+    if (parser.isSet(version)) {
+        result.exitNow = true;
+        result.output = QStringLiteral("opsdeck " OPSDECK_VERSION "\n");
+        return result;
+    }
+
+    Options &o = result.options;
+    o.demo = parser.isSet(demo);
+    o.readOnly = parser.isSet(readOnly);
+    o.kubeconfig = parser.value(kubeconfig);
+    o.context = parser.value(context);
+    o.screenshot = parser.value(screenshot);
+    o.snapshot = parser.value(snapshot);
+    if (o.demo && !o.kubeconfig.isEmpty())
+        return usage(QStringLiteral("--demo writes its own kubeconfig; do not combine it with --kubeconfig"));
+    if (!o.screenshot.isEmpty() && !o.snapshot.isEmpty())
+        return usage(QStringLiteral("--screenshot and --snapshot exclude each other"));
+    if (!o.screenshot.isEmpty() && !o.screenshot.endsWith(QLatin1String(".png"), Qt::CaseInsensitive))
+        return usage(QStringLiteral("--screenshot needs a .png file name, got '%1'").arg(o.screenshot));
+    if (!o.kubeconfig.isEmpty() && !QFileInfo(o.kubeconfig).isReadable())
+        return usage(QStringLiteral("cannot read kubeconfig '%1'").arg(o.kubeconfig));
+    return result;
+}
+
+} // namespace Opsdeck

@@ -1,0 +1,33 @@
+#pragma once
+
+// opsdeck's command line (CLI.md): parsed without a QCoreApplication so main() can choose a headless
+// or a GUI application from it.
+
+#include <QString>
+#include <QStringList>
+
+namespace Opsdeck {
+
+struct Options
+{
+    bool demo = false;
+    bool readOnly = false;
+    QString kubeconfig;
+    QString context;
+    QString screenshot; // FILE.png: render the window after the first connection, then exit
+    QString snapshot;   // FILE.json: headless, write the estate's snapshot, then exit
+
+    bool headless() const { return !snapshot.isEmpty(); }
+};
+
+struct CommandLine
+{
+    Options options;
+    bool exitNow = false; // --help, --version or a usage error
+    int exitCode = 0;
+    QString output;       // for stdout (help, version) when exitCode is 0, else for stderr
+
+    static CommandLine parse(const QStringList &arguments);
+};
+
+} // namespace Opsdeck

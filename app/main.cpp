@@ -1,0 +1,45 @@
+// opsdeck: parses the command line first, so a headless run (--snapshot) never needs a display.
+
+#include "application.h"
+#include "commandline.h"
+
+#include <QApplication>
+#include <QCoreApplication>
+#include <QIcon>
+
+#include <cstdio>
+#include <memory>
+
+using namespace Opsdeck;
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication::setApplicationName(QStringLiteral("opsdeck"));
+    QCoreApplication::setOrganizationDomain(QStringLiteral("opsdeck.dev"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(OPSDECK_VERSION));
+
+    QStringList arguments;
+    for (int i = 0; i < argc; ++i)
+        arguments << QString::fromLocal8Bit(argv[i]);
+    const CommandLine commandLine = CommandLine::parse(arguments);
+    if (commandLine.exitNow) {
+        std::fputs(qPrintable(commandLine.output + (commandLine.output.endsWith(QLatin1Char('\n')) ? QString() : QStringLiteral("\n"))),
+                   commandLine.exitCode == 0 ? stdout : stderr);
+        return commandLine.exitCode;
+    }
+
+    std::unique_ptr<QCoreApplication> app;
+    if (commandLine.options.headless()) {
+        app = std::make_unique<QCoreApplication>(argc, argv);
+    } else {
+        auto gui = std::make_unique<QApplication>(argc, argv);
+        QApplication::setWindowIcon(QIcon::fromTheme(QStringLiteral("dev.opsdeck.Opsdeck"), QIcon(QStringLiteral(":/icons/opsdeck.svg"))));
+        QApplication::setDesktopFileName(QStringLiteral("dev.opsdeck.Opsdeck"));
+        app = std::move(gui);
+    }
+
+    Application opsdeck(commandLine.options);
+    QObject::connect(&opsdeck, &Application::finished, app.get(), [](int code) { QCoreApplication::exit(code); }, Qt::QueuedConnection); // finished may come before exec()
+    opsdeck.start();
+    return app->exec();
+}
