@@ -6,6 +6,7 @@
 #include <QApplication>
 #include <QCoreApplication>
 #include <QIcon>
+#include <QLoggingCategory>
 
 #include <cstdio>
 #include <memory>
@@ -17,6 +18,9 @@ int main(int argc, char *argv[])
     QCoreApplication::setApplicationName(QStringLiteral("opsdeck"));
     QCoreApplication::setOrganizationDomain(QStringLiteral("opsdeck.dev"));
     QCoreApplication::setApplicationVersion(QStringLiteral(OPSDECK_VERSION));
+
+    // Quiet by default on the terminal; QT_LOGGING_RULES still overrides this.
+    QLoggingCategory::setFilterRules(QStringLiteral("opsdeck.*.debug=false\nopsdeck.*.info=false"));
 
     QStringList arguments;
     for (int i = 0; i < argc; ++i)

@@ -63,6 +63,7 @@ MainWindow::MainWindow(SourceListModel *sources, QWidget *parent)
     m_version = valueLabel(tr("Server version"), cluster);
     m_message = valueLabel(tr("Connection message"), cluster);
     m_message->setWordWrap(true);
+    m_message->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred); // wrap at the form's width
     form->addRow(tr("State:"), m_state);
     form->addRow(tr("Context:"), m_context);
     form->addRow(tr("Server:"), m_server);
