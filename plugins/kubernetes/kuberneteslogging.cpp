@@ -1,0 +1,3 @@
+#include "kuberneteslogging.h"
+
+Q_LOGGING_CATEGORY(lcKubernetes, "opsdeck.kubernetes")

@@ -1,0 +1,113 @@
+#include "podmetricspoller.h"
+
+#include "clusterclient.h"
+#include "kuberneteslogging.h"
+
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QTimer>
+
+using namespace Opsdeck;
+
+PodMetricsPoller::PodMetricsPoller(InformerSettings settings, ClusterClient *client, QNetworkAccessManager *manager,
+                                   Sink sink, QObject *parent)
+    : QObject(parent)
+    , m_settings(std::move(settings))
+    , m_client(client)
+    , m_manager(manager)
+    , m_sink(std::move(sink))
+{
+}
+
+PodMetricsPoller::~PodMetricsPoller()
+{
+    stop();
+}
+
+void PodMetricsPoller::start()
+{
+    m_stopped = false;
+    m_timer = new QTimer(this);
+    m_timer->setInterval(m_settings.metricsInterval);
+    connect(m_timer, &QTimer::timeout, this, &PodMetricsPoller::poll);
+    m_timer->start();
+    poll();
+}
+
+void PodMetricsPoller::stop()
+{
+    m_stopped = true;
+    if (m_timer)
+        m_timer->stop();
+    if (m_reply)
+        m_reply->abort();
+}
+
+void PodMetricsPoller::poll()
+{
+    if (m_stopped || m_reply) // a slow poll is not stacked on
+        return;
+    m_reply = m_manager->get(m_client->request(m_endpoint.path(m_settings.ns)));
+    connect(m_reply, &QNetworkReply::finished, this, &PodMetricsPoller::onFinished);
+}
+
+void PodMetricsPoller::onFinished()
+{
+    QNetworkReply *reply = qobject_cast<QNetworkReply *>(sender());
+    if (!reply)
+        return;
+    reply->deleteLater();
+    if (m_stopped || reply != m_reply)
+        return;
+    m_reply.clear();
+    QByteArray body = reply->readAll();
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    if (status == 404 || status == 503) {
+        // No metrics-server (or its APIService is unavailable): one clear message, not one per poll.
+        setError(Error{ErrorKind::NotFound,
+                       QStringLiteral("%1: pod metrics unavailable: metrics.k8s.io answered HTTP %2")
+                           .arg(m_client->where())
+                           .arg(status),
+                       QStringLiteral("Install metrics-server in the cluster to see CPU and memory per pod; "
+                                      "Opsdeck checks again every %1 s.")
+                           .arg(m_settings.metricsInterval.count() / 1000),
+                       std::nullopt});
+        return;
+    }
+    if (reply->error() != QNetworkReply::NoError || status != 200) {
+        const Error error = m_client->failure(reply, body, m_parser, QStringLiteral("reading pod metrics"));
+        qCWarning(lcKubernetes).noquote() << error.message;
+        setError(error);
+        return;
+    }
+    auto page = m_parser.parseList(ResourceKind::PodMetrics, body, m_settings.parse);
+    if (!page) {
+        Error error = page.error();
+        error.message = QStringLiteral("%1: reading pod metrics: %2").arg(m_client->where(), error.message);
+        setError(error);
+        return;
+    }
+    std::vector<Observation> out;
+    out.reserve(page->items.size() + 2);
+    const ResourceKey all{m_settings.context, ResourceKind::PodMetrics, m_settings.ns, {}};
+    if (m_synced)
+        out.emplace_back(ResourceDelta{ResourceDelta::Type::Relisted, all, {}});
+    for (ParsedObject &item : page->items)
+        out.emplace_back(ResourceDelta{ResourceDelta::Type::Added,
+                                       ResourceKey{m_settings.context, ResourceKind::PodMetrics, item.ns, item.name},
+                                       std::move(item.object)});
+    if (!m_synced)
+        out.emplace_back(ResourceDelta{ResourceDelta::Type::Synced, all, {}});
+    m_synced = true;
+    ++m_polls;
+    m_sink(std::move(out));
+    setError(std::nullopt);
+}
+
+void PodMetricsPoller::setError(std::optional<Error> error)
+{
+    if (m_error == error)
+        return;
+    m_error = std::move(error);
+    Q_EMIT stateChanged();
+}
