@@ -1,0 +1,57 @@
+#include "health.h"
+
+#include "servicesummary.h"
+
+namespace Opsdeck {
+
+QString toString(Health health)
+{
+    switch (health) {
+    case Health::Healthy:
+        return QStringLiteral("Healthy");
+    case Health::Degraded:
+        return QStringLiteral("Degraded");
+    case Health::Unhealthy:
+        return QStringLiteral("Unhealthy");
+    case Health::Unknown:
+        return QStringLiteral("Unknown");
+    case Health::Stale:
+        return QStringLiteral("Stale");
+    }
+    return QStringLiteral("Unknown");
+}
+
+int severity(Health health)
+{
+    switch (health) {
+    case Health::Unhealthy:
+        return 4;
+    case Health::Degraded:
+        return 3;
+    case Health::Stale:
+        return 2;
+    case Health::Unknown:
+        return 1;
+    case Health::Healthy:
+        return 0;
+    }
+    return 1;
+}
+
+Health deriveHealth(const ServiceSummary &s, bool synced, bool sourceDown)
+{
+    if (sourceDown)
+        return Health::Stale;
+    if (!synced || (!s.stable.present && !s.canary.present && s.pods == 0))
+        return Health::Unknown;
+    const int desired = s.desired();
+    if (desired == 0 && s.crashLooping == 0)
+        return Health::Healthy; // scaled to zero on purpose: nothing is missing
+    if ((desired > 0 && s.ready() == 0) || (s.pods > 0 && s.crashLooping >= s.pods))
+        return Health::Unhealthy;
+    if (s.ready() < desired || s.crashLooping > 0 || s.rolloutStuck())
+        return Health::Degraded;
+    return Health::Healthy;
+}
+
+} // namespace Opsdeck

@@ -1,0 +1,273 @@
+#include "servicetablemodel.h"
+
+#include "format.h"
+
+namespace Opsdeck {
+
+ServiceTableModel::ServiceTableModel(ServiceStore *store, QObject *parent)
+    : QAbstractTableModel(parent)
+    , m_store(store)
+{
+    connect(store, &ServiceStore::servicesAboutToBeInserted, this, [this](int first, int last) { beginInsertRows({}, first, last); });
+    connect(store, &ServiceStore::servicesInserted, this, [this] { endInsertRows(); });
+    connect(store, &ServiceStore::servicesAboutToBeRemoved, this, [this](int first, int last) { beginRemoveRows({}, first, last); });
+    connect(store, &ServiceStore::servicesRemoved, this, [this] { endRemoveRows(); });
+    connect(store, &ServiceStore::servicesChanged, this, [this](int first, int last) {
+        Q_EMIT dataChanged(index(first, 0), index(last, ColumnCount - 1));
+    });
+}
+
+int ServiceTableModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : m_store->serviceCount();
+}
+
+int ServiceTableModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QModelIndex ServiceTableModel::indexOf(const ServiceKey &key, int column) const
+{
+    const int row = m_store->rowOf(key);
+    return row < 0 ? QModelIndex() : index(row, column);
+}
+
+QVariant ServiceTableModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const ServiceSummary &s = m_store->serviceAt(index.row());
+    switch (role) {
+    case Qt::DisplayRole:
+        return display(s, index.column());
+    case Qt::ToolTipRole:
+        return toolTip(s, index.column());
+    case Qt::TextAlignmentRole:
+        switch (index.column()) {
+        case StableColumn:
+        case CanaryColumn:
+        case RestartsColumn:
+        case HpaColumn:
+        case CpuColumn:
+        case CanaryWeightColumn:
+            return QVariant::fromValue(Qt::Alignment(Qt::AlignRight | Qt::AlignVCenter)); // numbers
+        default:
+            return QVariant::fromValue(Qt::Alignment(Qt::AlignLeft | Qt::AlignVCenter));
+        }
+    case HealthRole:
+        return QVariant::fromValue(s.health);
+    case SortRole:
+        return sortValue(s, index.column());
+    case ServiceKeyRole:
+        return QVariant::fromValue(s.key);
+    case ContextRole:
+        return s.key.context;
+    case NamespaceRole:
+        return s.key.ns;
+    case NameRole:
+        return s.key.name;
+    case SummaryRole:
+        return QVariant::fromValue(s);
+    default:
+        return {};
+    }
+}
+
+QVariant ServiceTableModel::display(const ServiceSummary &s, int column) const
+{
+    const QString none = QStringLiteral("—");
+    switch (column) {
+    case NameColumn:
+        return s.key.name;
+    case NamespaceColumn:
+        return s.key.ns;
+    case ContextColumn:
+        return s.key.context;
+    case HealthColumn:
+        return toString(s.health);
+    case StableColumn:
+        return s.stable.present ? QStringLiteral("%1/%2").arg(s.stable.ready).arg(s.stable.desired) : none;
+    case CanaryColumn:
+        return s.canary.present ? QStringLiteral("%1/%2").arg(s.canary.ready).arg(s.canary.desired) : none;
+    case RolloutColumn:
+        if (s.rolloutStuck())
+            return tr("Stuck");
+        if (s.rolloutInProgress())
+            return tr("Rolling out");
+        return QString();
+    case RestartsColumn:
+        if (s.crashLooping > 0)
+            return tr("%1 · %n in CrashLoopBackOff", nullptr, s.crashLooping).arg(s.restarts);
+        return QString::number(s.restarts);
+    case HpaColumn:
+        if (!s.hpa.present)
+            return none;
+        return QStringLiteral("%1→%2 (%3–%4)").arg(s.hpa.current).arg(s.hpa.desired).arg(s.hpa.min).arg(s.hpa.max);
+    case CpuColumn:
+        if (s.hpa.cpuPercent && s.hpa.targetPercent)
+            return QStringLiteral("%1% / %2%").arg(*s.hpa.cpuPercent).arg(*s.hpa.targetPercent);
+        if (s.hpa.cpuPercent)
+            return QStringLiteral("%1%").arg(*s.hpa.cpuPercent);
+        if (s.cpuMillicores)
+            return Format::millicores(*s.cpuMillicores);
+        return none;
+    case CanaryWeightColumn:
+        return s.canaryWeight ? Format::percent(*s.canaryWeight) : none;
+    case LastWarningColumn:
+        if (!s.lastWarning)
+            return QString();
+        return QStringLiteral("%1: %2").arg(s.lastWarning->reason, s.lastWarning->message.simplified());
+    default:
+        return {};
+    }
+}
+
+QVariant ServiceTableModel::sortValue(const ServiceSummary &s, int column) const
+{
+    switch (column) {
+    case NameColumn:
+        return s.key.name;
+    case NamespaceColumn:
+        return s.key.ns;
+    case ContextColumn:
+        return s.key.context;
+    case HealthColumn:
+        return severity(s.health);
+    case StableColumn:
+        return s.stable.present ? s.stable.desired - s.stable.ready + s.stable.desired / 1000.0 : -1.0;
+    case CanaryColumn:
+        return s.canary.present ? s.canary.desired - s.canary.ready + s.canary.desired / 1000.0 : -1.0;
+    case RolloutColumn:
+        return s.rolloutStuck() ? 2 : (s.rolloutInProgress() ? 1 : 0);
+    case RestartsColumn:
+        return qint64(s.crashLooping) * 1000000 + s.restarts;
+    case HpaColumn:
+        return s.hpa.present ? s.hpa.desired : -1;
+    case CpuColumn:
+        if (s.hpa.cpuPercent)
+            return double(*s.hpa.cpuPercent);
+        return s.cpuMillicores ? double(*s.cpuMillicores) / 1000.0 : -1.0;
+    case CanaryWeightColumn:
+        return s.canaryWeight.value_or(-1.0);
+    case LastWarningColumn:
+        return s.lastWarning ? s.lastWarning->lastTime : QDateTime();
+    default:
+        return {};
+    }
+}
+
+QVariant ServiceTableModel::toolTip(const ServiceSummary &s, int column) const
+{
+    const auto track = [](const QString &name, const TrackSummary &t) {
+        if (!t.present)
+            return tr("No %1 Deployment").arg(name);
+        return tr("%1: Deployment %2, revision %3, image %4; %5 ready of %6 desired, %7 up to date")
+            .arg(name, t.deployment)
+            .arg(t.revision)
+            .arg(t.image)
+            .arg(t.ready)
+            .arg(t.desired)
+            .arg(t.updated);
+    };
+    switch (column) {
+    case NameColumn:
+        return QStringLiteral("%1 / %2 / %3").arg(s.key.context, s.key.ns, s.key.name);
+    case HealthColumn:
+        return tr("%1: %2 of %3 pods ready").arg(toString(s.health)).arg(s.readyPods).arg(s.pods);
+    case StableColumn:
+        return track(tr("Stable"), s.stable);
+    case CanaryColumn:
+        return track(tr("Canary"), s.canary);
+    case HpaColumn:
+        if (!s.hpa.present)
+            return tr("No HorizontalPodAutoscaler");
+        return tr("HPA %1: %2 current, %3 desired, min %4, max %5%6")
+            .arg(s.hpa.name)
+            .arg(s.hpa.current)
+            .arg(s.hpa.desired)
+            .arg(s.hpa.min)
+            .arg(s.hpa.max)
+            .arg(s.hpa.scalingLimited ? tr(" (scaling limited)") : QString());
+    case CpuColumn:
+        return tr("CPU utilisation against the HPA's target (percent of the pods' CPU request)");
+    case CanaryWeightColumn:
+        return s.canaryWeight ? tr("From %1").arg(s.canaryWeightSource) : tr("No canary routing found");
+    case LastWarningColumn:
+        if (!s.lastWarning)
+            return {};
+        return QStringLiteral("%1 %2/%3 (×%4, %5): %6")
+            .arg(s.lastWarning->reason, s.lastWarning->involvedKind, s.lastWarning->involvedName)
+            .arg(s.lastWarning->count)
+            .arg(Format::absoluteTime(s.lastWarning->lastTime), s.lastWarning->message);
+    default:
+        return {};
+    }
+}
+
+QVariant ServiceTableModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || section < 0 || section >= ColumnCount)
+        return {};
+    if (role == Qt::ToolTipRole) {
+        switch (section) {
+        case StableColumn:
+            return tr("Stable track: ready / desired replicas");
+        case CanaryColumn:
+            return tr("Canary track: ready / desired replicas");
+        case HpaColumn:
+            return tr("HorizontalPodAutoscaler: current → desired replicas (min–max)");
+        case CpuColumn:
+            return tr("CPU utilisation / HPA target");
+        case CanaryWeightColumn:
+            return tr("Share of traffic routed to the canary");
+        default:
+            return {};
+        }
+    }
+    if (role != Qt::DisplayRole)
+        return {};
+    switch (section) {
+    case NameColumn:
+        return tr("Service");
+    case NamespaceColumn:
+        return tr("Namespace");
+    case ContextColumn:
+        return tr("Context");
+    case HealthColumn:
+        return tr("Health");
+    case StableColumn:
+        return tr("Stable");
+    case CanaryColumn:
+        return tr("Canary");
+    case RolloutColumn:
+        return tr("Rollout");
+    case RestartsColumn:
+        return tr("Restarts");
+    case HpaColumn:
+        return tr("HPA");
+    case CpuColumn:
+        return tr("CPU");
+    case CanaryWeightColumn:
+        return tr("Canary weight");
+    case LastWarningColumn:
+        return tr("Last warning");
+    default:
+        return {};
+    }
+}
+
+QHash<int, QByteArray> ServiceTableModel::roleNames() const
+{
+    QHash<int, QByteArray> names = QAbstractTableModel::roleNames();
+    names.insert(HealthRole, "health");
+    names.insert(SortRole, "sortValue");
+    names.insert(ServiceKeyRole, "serviceKey");
+    names.insert(ContextRole, "context");
+    names.insert(NamespaceRole, "namespace");
+    names.insert(NameRole, "name");
+    names.insert(SummaryRole, "summary");
+    return names;
+}
+
+} // namespace Opsdeck

@@ -1,0 +1,64 @@
+#pragma once
+
+// One row per service of the ServiceStore, the columns of the Services overview. Exposes meaning
+// (HealthRole, raw SortRole values, the ServiceKey); ui/ decides icons and colours. Follows the store's
+// fine-grained signals: insertions, removals and contiguous dataChanged ranges, never a reset.
+
+#include "servicestore.h"
+
+#include <QAbstractTableModel>
+
+namespace Opsdeck {
+
+class ServiceTableModel : public QAbstractTableModel
+{
+    Q_OBJECT
+
+public:
+    enum Column {
+        NameColumn,
+        NamespaceColumn,
+        ContextColumn,
+        HealthColumn,
+        StableColumn,
+        CanaryColumn,
+        RolloutColumn,
+        RestartsColumn,
+        HpaColumn,
+        CpuColumn,
+        CanaryWeightColumn,
+        LastWarningColumn,
+        ColumnCount,
+    };
+    Q_ENUM(Column)
+
+    enum Role {
+        HealthRole = Qt::UserRole + 1, // Opsdeck::Health (any column)
+        SortRole,                      // a raw number or string that sorts the column correctly
+        ServiceKeyRole,                // Opsdeck::ServiceKey
+        ContextRole,
+        NamespaceRole,
+        NameRole,
+        SummaryRole,                   // Opsdeck::ServiceSummary
+    };
+    Q_ENUM(Role)
+
+    explicit ServiceTableModel(ServiceStore *store, QObject *parent = nullptr);
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+    QHash<int, QByteArray> roleNames() const override;
+
+    QModelIndex indexOf(const ServiceKey &key, int column = NameColumn) const;
+
+private:
+    QVariant display(const ServiceSummary &s, int column) const;
+    QVariant sortValue(const ServiceSummary &s, int column) const;
+    QVariant toolTip(const ServiceSummary &s, int column) const;
+
+    ServiceStore *m_store;
+};
+
+} // namespace Opsdeck
