@@ -170,8 +170,21 @@ void Informer::watch()
     m_watchReply = reply;
     ++m_watchesStarted;
     m_watchClock.start();
+    connect(reply, &QNetworkReply::metaDataChanged, this, &Informer::onWatchOpened);
     connect(reply, &QNetworkReply::readyRead, this, &Informer::onWatchData);
     connect(reply, &QNetworkReply::finished, this, &Informer::onWatchFinished);
+}
+
+void Informer::onWatchOpened()
+{
+    QNetworkReply *reply = m_watchReply;
+    if (m_stopped || !reply || sender() != reply)
+        return;
+    // The stream is open: whatever failed before is over, even if nothing changes for minutes.
+    if (reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() == 200) {
+        m_authRenewed = false;
+        setError(std::nullopt);
+    }
 }
 
 void Informer::onWatchData()
@@ -329,7 +342,9 @@ void Informer::handleFailure(QNetworkReply *reply, QByteArray &body, const QStri
     }
     if (m_phase == Phase::Listing)
         m_needList = true;
-    qCWarning(lcKubernetes).noquote() << error.message;
+    // Once per distinct failure: an outage retried every few seconds is one line, not a storm.
+    if (m_error != error)
+        qCWarning(lcKubernetes).noquote() << error.message;
     setError(error);
     retryLater(m_backoff.next(error.retryAfter));
 }

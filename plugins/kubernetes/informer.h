@@ -63,6 +63,7 @@ private:
     void onListFinished();
     void finishList(QString resourceVersion);
     void watch();
+    void onWatchOpened();
     void onWatchData();
     void onWatchFinished();
     void handleEventLine(QByteArray &line, std::vector<Opsdeck::Observation> &out);

@@ -76,7 +76,8 @@ void PodMetricsPoller::onFinished()
     }
     if (reply->error() != QNetworkReply::NoError || status != 200) {
         const Error error = m_client->failure(reply, body, m_parser, QStringLiteral("reading pod metrics"));
-        qCWarning(lcKubernetes).noquote() << error.message;
+        if (m_error != error)
+            qCWarning(lcKubernetes).noquote() << error.message;
         setError(error);
         return;
     }
