@@ -2,6 +2,7 @@
 
 #include "responseparser.h"
 
+#include <QElapsedTimer>
 #include <QFile>
 #include <QTest>
 
@@ -243,6 +244,35 @@ private Q_SLOTS:
         const PodMetricsInfo idle = as<PodMetricsInfo>(page.items[1]);
         QCOMPARE(idle.cpuMillicores, 0);
         QCOMPARE(idle.memoryBytes, 129000000);
+    }
+
+    // A 10k-pod list (tens of MB, as large.yaml serves) parses in one pass into 10k PodInfos.
+    void tenThousandPods()
+    {
+        QFile f(QStringLiteral(FIXTURE_DIR "/pods-page1.json"));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray fixture = f.readAll();
+        const qsizetype itemsAt = fixture.indexOf("\"items\":[") + 9;
+        const qsizetype podEnd = fixture.indexOf("\n{\"metadata\"", itemsAt + 2); // end of the first item
+        QVERIFY(itemsAt > 9 && podEnd > itemsAt);
+        QByteArray pod = fixture.mid(itemsAt, podEnd - itemsAt).trimmed();
+        pod.chop(1); // the comma before the second item
+        QByteArray body = R"({"kind":"PodList","apiVersion":"v1","metadata":{"resourceVersion":"9"},"items":[)";
+        for (int i = 0; i < 10000; ++i) {
+            if (i)
+                body += ',';
+            body += QByteArray(pod).replace("qp9xz", QByteArray::number(i));
+        }
+        body += "]}";
+        QElapsedTimer clock;
+        clock.start();
+        ResponseParser parser;
+        auto page = parser.parseList(ResourceKind::Pod, body, {});
+        const qint64 ms = clock.elapsed();
+        QVERIFY2(page, page ? "" : qPrintable(page.error().message));
+        QCOMPARE(page->items.size(), size_t(10000));
+        QCOMPARE(as<PodInfo>(page->items[9999]).name, QStringLiteral("orderservice-stable-7d9f8b6c45-9999"));
+        qInfo("%.1f MB, 10000 pods parsed in %lld ms", double(body.size()) / 1e6, ms);
     }
 
     void malformedListIsInvalid()
