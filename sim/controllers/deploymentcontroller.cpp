@@ -91,6 +91,15 @@ void DeploymentController::step(TimePoint now)
     m_created.clear();
     const auto deployments = m_ctx.store.snapshot("deployments.apps", m_ctx.ns);
     const auto replicaSets = m_ctx.store.snapshot("replicasets.apps", m_ctx.ns);
+    // Unchanged objects and no rollout under way: the last pass still holds.
+    const auto same = [](const std::vector<StoredPtr> &a, const std::vector<StoredPtr> &b) {
+        return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin());
+    };
+    if (!m_rollingOut && same(deployments, m_lastDeployments) && same(replicaSets, m_lastReplicaSets))
+        return;
+    m_lastDeployments = deployments;
+    m_lastReplicaSets = replicaSets;
+    m_rollingOut = false;
     std::unordered_map<std::string, std::vector<Rs>> owned;
     std::unordered_set<std::string> deploymentUids;
     for (const auto &d : deployments)
@@ -403,6 +412,8 @@ void DeploymentController::updateStatus(const Json &deployment, const Rs *newRs,
                      "Deployment does not have minimum availability.", nowText);
 
     const bool complete = newRs && updated == desired && replicas == desired && available == desired;
+    if (!complete && !spec.value("paused", false))
+        m_rollingOut = true;
     const std::string rsName = newRs ? newRs->name : std::string();
     const bool progressChanged = current.value("replicas", 0) != replicas
         || current.value("updatedReplicas", 0) != updated || current.value("availableReplicas", 0) != available

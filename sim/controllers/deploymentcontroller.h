@@ -51,6 +51,9 @@ private:
 
     SimContext &m_ctx;
     std::deque<Json> m_created; // ReplicaSets created this step (deque: stable addresses)
+    std::vector<StoredPtr> m_lastDeployments;
+    std::vector<StoredPtr> m_lastReplicaSets;
+    bool m_rollingOut = false;  // a rollout was in progress at the last pass: time matters (deadline)
 };
 
 } // namespace sim

@@ -127,14 +127,13 @@ void HpaController::step(TimePoint now)
     if (m_lastSync != TimePoint() && now - m_lastSync < kSyncPeriod)
         return;
     m_lastSync = now;
-    m_pods = m_ctx.store.snapshot("pods", m_ctx.ns);
+    m_ctx.pods.refresh();
     m_podsByApp.clear();
-    for (const auto &stored : m_pods)
-        m_podsByApp[kube::label(stored->object(), "app")].push_back(&stored->object());
+    for (const PodInfo *pod : m_ctx.pods.pods())
+        m_podsByApp[pod->app].push_back(pod);
     for (const auto &stored : m_ctx.store.snapshot("horizontalpodautoscalers.autoscaling", m_ctx.ns))
         sync(stored->object(), now);
     m_podsByApp.clear();
-    m_pods.clear();
 }
 
 HpaController::MetricResult HpaController::computeCpu(const Json &hpa, const Json &deployment, int currentReplicas,
@@ -144,21 +143,21 @@ HpaController::MetricResult HpaController::computeCpu(const Json &hpa, const Jso
     MetricResult result;
     const Json &matchLabels = kube::member(kube::member(deployment, "spec", "selector"), "matchLabels");
     const std::string app = kube::str(matchLabels, "app");
-    std::vector<const Json *> candidates;
+    std::vector<const PodInfo *> candidates;
     if (const auto it = m_podsByApp.find(app); !app.empty() && it != m_podsByApp.end())
         candidates = it->second;
     else if (app.empty())
-        for (const auto &stored : m_pods)
-            candidates.push_back(&stored->object());
+        candidates = m_ctx.pods.pods();
 
     double readyUsage = 0;
     double readyRequest = 0;
     int readyCount = 0;
     std::vector<double> missingRequests;
     std::vector<double> ignoredRequests;
-    for (const Json *pod : candidates) {
-        if (!kube::matchesLabels(kube::member(*pod, "metadata", "labels"), matchLabels) || kube::podTerminating(*pod)
-            || kube::str(*pod, "status", "phase") == "Failed")
+    for (const PodInfo *info : candidates) {
+        const Json *pod = &info->object();
+        if (info->terminating || info->phase == "Failed"
+            || !kube::matchesLabels(kube::member(*pod, "metadata", "labels"), matchLabels))
             continue;
         const double request = requestMillis(*pod);
         if (request < 0) {
@@ -172,7 +171,7 @@ HpaController::MetricResult HpaController::computeCpu(const Json &hpa, const Jso
             continue;
         }
         // Not-ready pods (starting, crashing) are set aside, as the controller does for CPU.
-        if (!kube::podReady(*pod)) {
+        if (!info->ready) {
             ignoredRequests.push_back(request);
             continue;
         }

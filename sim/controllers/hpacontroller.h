@@ -70,8 +70,7 @@ private:
     SimContext &m_ctx;
     TimePoint m_lastSync;
     std::unordered_map<std::string, Memory> m_memory; // hpa uid -> recommendations and scale events
-    std::vector<StoredPtr> m_pods;                                           // this sync's snapshot
-    std::unordered_map<std::string, std::vector<const Json *>> m_podsByApp; // ... by app label
+    std::unordered_map<std::string, std::vector<const PodInfo *>> m_podsByApp; // this sync's pods by app label
 };
 
 } // namespace sim

@@ -17,13 +17,6 @@ std::uint64_t nameHash(const std::string &name)
     return h;
 }
 
-bool running(const Json &pod)
-{
-    if (kube::podTerminating(pod) || kube::str(pod, "status", "phase") != "Running")
-        return false;
-    const Json &statuses = kube::member(pod, "status", "containerStatuses");
-    return statuses.is_array() && !statuses.empty() && kube::member(statuses[0], "state", "running").is_object();
-}
 
 } // namespace
 
@@ -33,24 +26,27 @@ void MetricsController::step(TimePoint now)
 {
     const auto nowMs = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
     const auto periodMs = std::chrono::duration_cast<std::chrono::milliseconds>(kResolution).count();
-    std::unordered_set<std::string> live;
-    for (const auto &stored : m_ctx.store.snapshot("pods", m_ctx.ns)) {
-        const Json &pod = stored->object();
-        if (!running(pod))
+    const std::uint64_t step = ++m_steps;
+    m_ctx.pods.refresh();
+    for (const PodInfo *info : m_ctx.pods.pods()) {
+        if (!info->running || info->terminating)
             continue;
-        const std::string name = kube::name(pod);
-        live.insert(name);
+        const Json &pod = info->object();
+        const std::string &name = info->name;
         // Each pod has its own phase within the 15 s, so only a slice of the estate is written per step.
-        const auto phase = static_cast<std::int64_t>(nameHash(name) % static_cast<std::uint64_t>(periodMs));
+        const auto phase = static_cast<std::int64_t>(info->nameHash % static_cast<std::uint64_t>(periodMs));
         const std::int64_t bucket = (nowMs - phase) / periodMs;
-        const auto it = m_written.find(name);
-        if (it != m_written.end() && it->second == bucket)
-            continue;
+        auto it = m_written.find(name);
+        if (it != m_written.end()) {
+            it->second.seen = step;
+            if (it->second.bucket == bucket)
+                continue;
+        }
         write(pod, bucket, now);
-        m_written[name] = bucket;
+        m_written[name] = {bucket, step};
     }
     for (auto it = m_written.begin(); it != m_written.end();) {
-        if (live.count(it->first)) {
+        if (it->second.seen == step) {
             ++it;
             continue;
         }

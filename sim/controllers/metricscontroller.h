@@ -27,7 +27,13 @@ private:
     void write(const Json &pod, std::int64_t bucket, TimePoint now);
 
     SimContext &m_ctx;
-    std::unordered_map<std::string, std::int64_t> m_written; // pod name -> bucket of the last sample
+    struct Written
+    {
+        std::int64_t bucket = 0; // of the last sample
+        std::uint64_t seen = 0;  // step count when the pod was last running
+    };
+    std::unordered_map<std::string, Written> m_written; // pod name ->
+    std::uint64_t m_steps = 0;
 };
 
 } // namespace sim

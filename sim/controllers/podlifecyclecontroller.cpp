@@ -112,22 +112,24 @@ std::string PodLifecycleController::node(const Json &pod, std::size_t &index) co
 
 void PodLifecycleController::step(TimePoint now)
 {
-    const auto pods = m_ctx.store.snapshot("pods", m_ctx.ns);
-    std::unordered_set<std::string> seen;
-    seen.reserve(pods.size());
-    for (const auto &stored : pods) {
-        const Json &pod = stored->object();
-        const std::string uid = kube::uid(pod);
-        seen.insert(uid);
+    m_ctx.pods.refresh();
+    const auto &pods = m_ctx.pods.pods();
+    const std::uint64_t step = ++m_steps;
+    for (const PodInfo *info : pods) {
+        const Json &pod = info->object();
+        const std::string &uid = info->uid;
         auto it = m_plans.find(uid);
+        if (it != m_plans.end())
+            it->second.seen = step;
         // The common case for a large estate: a ready pod of a healthy track, nothing to do.
-        if (it != m_plans.end() && it->second.stage == Stage::Ready && !it->second.crashPlanned
-            && !kube::podTerminating(pod) && !broken(pod))
+        if (it != m_plans.end() && it->second.stage == Stage::Ready && !it->second.crashPlanned && !info->terminating
+            && (m_ctx.broken.empty() || !m_ctx.isBroken(info->app, info->track)))
             continue;
         const Stage stage = stageOf(pod);
         if (it == m_plans.end() || it->second.stage != stage)
             it = m_plans.insert_or_assign(uid, planFor(pod, stage, now)).first;
         Plan &plan = it->second;
+        plan.seen = step;
         if (stage == Stage::Ready && broken(pod) && !plan.crashPlanned) {
             // The liveness probe fails a little later and the kubelet kills the container.
             plan.crashPlanned = true;
@@ -136,8 +138,7 @@ void PodLifecycleController::step(TimePoint now)
         if (plan.at <= now)
             advance(pod, plan, now);
     }
-    for (auto it = m_plans.begin(); it != m_plans.end();)
-        it = seen.count(it->first) ? std::next(it) : m_plans.erase(it);
+    std::erase_if(m_plans, [step](const auto &entry) { return entry.second.seen != step; });
 }
 
 void PodLifecycleController::crash(const Json &pod, Plan &plan, TimePoint now)
@@ -158,7 +159,7 @@ void PodLifecycleController::crash(const Json &pod, Plan &plan, TimePoint now)
                         "Back-off restarting failed container " + container + " in pod " + kube::name(pod) + "_"
                             + m_ctx.ns + "(" + kube::uid(pod) + ")",
                         "kubelet", now, field, host);
-    plan = {Stage::BackOff, now + std::chrono::seconds(backoff), false};
+    plan = {Stage::BackOff, now + std::chrono::seconds(backoff), false, plan.seen};
 }
 
 void PodLifecycleController::advance(const Json &pod, Plan &plan, TimePoint now)
@@ -183,6 +184,7 @@ void PodLifecycleController::advance(const Json &pod, Plan &plan, TimePoint now)
                                 "Successfully assigned " + m_ctx.ns + "/" + name + " to " + n.name, "default-scheduler",
                                 now);
         plan = planFor(pod, Stage::Creating, now);
+        plan.seen = m_steps;
         return;
     }
     case Stage::Creating: {
@@ -202,6 +204,7 @@ void PodLifecycleController::advance(const Json &pod, Plan &plan, TimePoint now)
         m_ctx.events.record(*updated, "Normal", "Created", "Created container " + container, "kubelet", now, field, host);
         m_ctx.events.record(*updated, "Normal", "Started", "Started container " + container, "kubelet", now, field, host);
         plan = planFor(*updated, Stage::Starting, now);
+        plan.seen = m_steps;
         if (broken(pod)) {
             plan.crashPlanned = true;
             plan.at = now + jitter(1500, 5000);
@@ -217,7 +220,7 @@ void PodLifecycleController::advance(const Json &pod, Plan &plan, TimePoint now)
             PodFactory::ready(p, now);
             return true;
         });
-        plan = {Stage::Ready, TimePoint::max(), false};
+        plan = {Stage::Ready, TimePoint::max(), false, plan.seen};
         return;
     case Stage::Ready:
         if (plan.crashPlanned) {
@@ -246,6 +249,7 @@ void PodLifecycleController::advance(const Json &pod, Plan &plan, TimePoint now)
         m_ctx.events.record(*updated, "Normal", "Created", "Created container " + container, "kubelet", now, field, host);
         m_ctx.events.record(*updated, "Normal", "Started", "Started container " + container, "kubelet", now, field, host);
         plan = planFor(*updated, Stage::Starting, now);
+        plan.seen = m_steps;
         if (broken(pod)) {
             plan.crashPlanned = true;
             plan.at = now + jitter(1500, 5000);

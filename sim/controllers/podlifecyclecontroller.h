@@ -30,6 +30,7 @@ private:
         Stage stage = Stage::Unscheduled;
         TimePoint at;          // when the next transition is due
         bool crashPlanned = false;
+        std::uint64_t seen = 0; // step count when the pod was last in the store
     };
 
     void advance(const Json &pod, Plan &plan, TimePoint now);
@@ -41,6 +42,7 @@ private:
 
     SimContext &m_ctx;
     std::unordered_map<std::string, Plan> m_plans; // pod uid -> plan
+    std::uint64_t m_steps = 0;
 };
 
 } // namespace sim

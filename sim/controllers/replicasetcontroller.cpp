@@ -14,25 +14,13 @@ using TimePoint = std::chrono::system_clock::time_point;
 
 // ActivePodsWithRanks: unscheduled before scheduled, pending before running, not ready before ready,
 // more restarts first, younger first — the order the controller deletes in.
-int rank(const Json &pod)
+int rank(const PodInfo &pod)
 {
-    if (kube::str(pod, "spec", "nodeName").empty())
+    if (!pod.scheduled)
         return 0;
-    if (kube::str(pod, "status", "phase") == "Pending")
+    if (pod.phase == "Pending")
         return 1;
-    if (!kube::podReady(pod))
-        return 2;
-    return 3;
-}
-
-int restarts(const Json &pod)
-{
-    const Json &statuses = kube::member(pod, "status", "containerStatuses");
-    int total = 0;
-    if (statuses.is_array())
-        for (const auto &s : statuses)
-            total += s.value("restartCount", 0);
-    return total;
+    return pod.ready ? 3 : 2;
 }
 
 } // namespace
@@ -41,39 +29,43 @@ ReplicaSetController::ReplicaSetController(SimContext &context) : m_ctx(context)
 
 void ReplicaSetController::step(TimePoint now)
 {
+    m_ctx.pods.refresh();
     const auto replicaSets = m_ctx.store.snapshot("replicasets.apps", m_ctx.ns);
-    const auto pods = m_ctx.store.snapshot("pods", m_ctx.ns);
-    std::unordered_map<std::string, std::vector<const Json *>> byOwner;
+    // Nothing changed since the last pass (the steady state of a large estate): nothing to do.
+    const auto same = [](const std::vector<StoredPtr> &a, const std::vector<StoredPtr> &b) {
+        return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin());
+    };
+    if (m_ctx.pods.generation() == m_lastPods && same(replicaSets, m_lastReplicaSets))
+        return;
+    m_lastPods = m_ctx.pods.generation();
+    m_lastReplicaSets = replicaSets;
+    std::unordered_map<std::string, std::vector<const PodInfo *>> byOwner;
     std::unordered_map<std::string, bool> rsUids;
     for (const auto &rs : replicaSets)
         rsUids[kube::uid(rs->object())] = true;
     m_podNames.clear();
-    for (const auto &stored : pods) {
-        const Json &pod = stored->object();
-        m_podNames.insert(kube::name(pod));
-        const std::string owner = kube::controllerUid(pod);
-        if (owner.empty())
+    for (const PodInfo *pod : m_ctx.pods.pods()) {
+        m_podNames.insert(pod->name);
+        if (pod->owner.empty())
             continue;
-        if (rsUids.count(owner)) {
-            byOwner[owner].push_back(&pod);
+        if (rsUids.count(pod->owner)) {
+            byOwner[pod->owner].push_back(pod);
             continue;
         }
         // The garbage collector: pods of a deleted ReplicaSet go too.
-        const Json &refs = pod["metadata"]["ownerReferences"];
-        if (refs.is_array() && !refs.empty() && refs[0].value("kind", std::string()) == "ReplicaSet"
-            && !kube::podTerminating(pod))
-            terminate(pod, now);
+        if (pod->ownerKind == "ReplicaSet" && !pod->terminating)
+            terminate(pod->name, now);
     }
     for (const auto &rs : replicaSets) {
         const auto it = byOwner.find(kube::uid(rs->object()));
-        sync(rs->object(), it == byOwner.end() ? std::vector<const Json *>() : std::move(it->second), now);
+        sync(rs->object(), it == byOwner.end() ? std::vector<const PodInfo *>() : std::move(it->second), now);
     }
 }
 
-void ReplicaSetController::terminate(const Json &pod, TimePoint now)
+void ReplicaSetController::terminate(const std::string &pod, TimePoint now)
 {
     // Graceful deletion: the pod lifecycle controller stops it and removes it.
-    m_ctx.store.modify("pods", m_ctx.ns, kube::name(pod), [&](Json &p) {
+    m_ctx.store.modify("pods", m_ctx.ns, pod, [&](Json &p) {
         if (kube::podTerminating(p))
             return false;
         const int grace = static_cast<int>(kube::integer(p, "spec", "terminationGracePeriodSeconds", 30));
@@ -83,13 +75,13 @@ void ReplicaSetController::terminate(const Json &pod, TimePoint now)
     });
 }
 
-void ReplicaSetController::sync(const Json &rs, std::vector<const Json *> pods, TimePoint now)
+void ReplicaSetController::sync(const Json &rs, std::vector<const PodInfo *> pods, TimePoint now)
 {
     const std::string rsName = kube::name(rs);
     const int desired = static_cast<int>(kube::integer(rs, "spec", "replicas", 1));
-    std::vector<const Json *> active;
-    for (const Json *pod : pods)
-        if (kube::podActive(*pod))
+    std::vector<const PodInfo *> active;
+    for (const PodInfo *pod : pods)
+        if (pod->active())
             active.push_back(pod);
 
     int created = 0;
@@ -110,32 +102,29 @@ void ReplicaSetController::sync(const Json &rs, std::vector<const Json *> pods, 
             }
         }
     } else if (diff > 0) {
-        std::vector<const Json *> victims = active;
-        std::stable_sort(victims.begin(), victims.end(), [](const Json *a, const Json *b) {
+        std::vector<const PodInfo *> victims = active;
+        std::stable_sort(victims.begin(), victims.end(), [](const PodInfo *a, const PodInfo *b) {
             const int ra = rank(*a);
             const int rb = rank(*b);
             if (ra != rb)
                 return ra < rb;
-            const int sa = restarts(*a);
-            const int sb = restarts(*b);
-            if (sa != sb)
-                return sa > sb;
-            return kube::str(*a, "metadata", "creationTimestamp") > kube::str(*b, "metadata", "creationTimestamp");
+            if (a->restarts != b->restarts)
+                return a->restarts > b->restarts;
+            return a->created > b->created;
         });
         for (int i = 0; i < diff; ++i) {
-            const Json &pod = *victims[static_cast<std::size_t>(i)];
-            terminate(pod, now);
-            deleted.push_back(kube::name(pod));
-            m_ctx.events.record(rs, "Normal", "SuccessfulDelete", "Deleted pod: " + kube::name(pod),
-                                "replicaset-controller", now);
+            const PodInfo &pod = *victims[static_cast<std::size_t>(i)];
+            terminate(pod.name, now);
+            deleted.push_back(pod.name);
+            m_ctx.events.record(rs, "Normal", "SuccessfulDelete", "Deleted pod: " + pod.name, "replicaset-controller",
+                                now);
         }
     }
 
     // Status over the pods as they are after this sync (new ones are not ready yet).
     int ready = 0;
-    for (const Json *pod : active)
-        if (kube::podReady(*pod)
-            && std::find(deleted.begin(), deleted.end(), kube::name(*pod)) == deleted.end())
+    for (const PodInfo *pod : active)
+        if (pod->ready && std::find(deleted.begin(), deleted.end(), pod->name) == deleted.end())
             ++ready;
     const int replicas = static_cast<int>(active.size()) + created - static_cast<int>(deleted.size());
     Json status = {{"replicas", replicas}};

@@ -23,11 +23,13 @@ public:
     static constexpr int kBurst = 500; // pods created per ReplicaSet per step, as --burst-replicas
 
 private:
-    void sync(const Json &replicaSet, std::vector<const Json *> pods, std::chrono::system_clock::time_point now);
-    void terminate(const Json &pod, std::chrono::system_clock::time_point now);
+    void sync(const Json &replicaSet, std::vector<const PodInfo *> pods, std::chrono::system_clock::time_point now);
+    void terminate(const std::string &pod, std::chrono::system_clock::time_point now);
 
     SimContext &m_ctx;
     std::set<std::string> m_podNames; // names in use this step
+    std::vector<StoredPtr> m_lastReplicaSets;
+    std::uint64_t m_lastPods = 0;     // PodIndex generation at the last pass
 };
 
 } // namespace sim

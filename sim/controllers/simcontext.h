@@ -7,6 +7,7 @@
 #include "../objectstore.h"
 #include "../scenario.h"
 #include "eventrecorder.h"
+#include "podindex.h"
 #include "rng.h"
 
 #include <cstdint>
@@ -43,6 +44,7 @@ struct SimContext
         , names(Rng::mix(seedValue ^ 0x6e616d6573ULL))
         , timing(Rng::mix(seedValue ^ 0x74696d696e67ULL))
         , events(s, sc.namespaceName)
+        , pods(s, sc.namespaceName)
     {
         for (const auto &service : sc.services)
             services[service.name] = &service;
@@ -75,6 +77,7 @@ struct SimContext
     Rng names;   // pod name suffixes, container ids
     Rng timing;  // scheduling, start-up and crash delays
     EventRecorder events;
+    PodIndex pods;                             // refresh() before reading
     std::set<std::string> broken;              // trackKey()s whose containers crash
     std::map<std::string, TrackLoad> load;     // trackKey() -> traffic at the last step
     std::map<std::string, const ServiceSpec *> services;

@@ -8,6 +8,7 @@ set(OPSDECK_SIM_CONTROLLER_SOURCES
     controllers/rng.cpp controllers/rng.h
     controllers/eventrecorder.cpp controllers/eventrecorder.h
     controllers/podfactory.cpp controllers/podfactory.h
+    controllers/podindex.cpp controllers/podindex.h
     controllers/estatebuilder.cpp controllers/estatebuilder.h
     controllers/deploymentcontroller.cpp controllers/deploymentcontroller.h
     controllers/replicasetcontroller.cpp controllers/replicasetcontroller.h

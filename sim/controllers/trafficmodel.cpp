@@ -92,11 +92,10 @@ void TrafficModel::step(TimePoint now)
         return;
     m_last = now;
     std::map<std::string, int> ready;
-    for (const auto &stored : m_ctx.store.snapshot("pods", m_ctx.ns)) {
-        const Json &pod = stored->object();
-        if (!kube::podTerminating(pod) && kube::podReady(pod))
-            ++ready[SimContext::trackKey(kube::label(pod, "app"), kube::label(pod, "version"))];
-    }
+    m_ctx.pods.refresh();
+    for (const PodInfo *pod : m_ctx.pods.pods())
+        if (!pod->terminating && pod->ready)
+            ++ready[SimContext::trackKey(pod->app, pod->track)];
     const auto &services = m_ctx.scenario.services;
     for (std::size_t i = 0; i < services.size(); ++i) {
         const ServiceSpec &s = services[i];

@@ -133,17 +133,18 @@ void tst_HpaController::scalesUpToMaxAndReportsLimit()
 void tst_HpaController::scaleUpIsRateLimited()
 {
     SimFixture f(kApi);
-    std::vector<int> sizes;
+    std::vector<int> sizes{replicas(f, "big-stable")};
     f.run(50, std::chrono::milliseconds(500), [&] {
         const int r = replicas(f, "big-stable");
         if (sizes.empty() || sizes.back() != r)
             sizes.push_back(r);
     });
     // 2 -> 6 (4 pods beat 100%) -> 12 (100% beats 4 pods) -> 20 (max), one step per 15 s sync.
-    QVERIFY2(sizes.size() >= 3, "expected several rescales");
+    QVERIFY2(sizes.size() >= 4, "expected several rescales");
     QCOMPARE(sizes[0], 2);
     QCOMPARE(sizes[1], 6);
     QCOMPARE(sizes[2], 12);
+    QCOMPARE(sizes[3], 20);
     const Json hpa = f.get("horizontalpodautoscalers.autoscaling", "big");
     QVERIFY(hpa["status"].value("desiredReplicas", 0) >= 12);
 }
