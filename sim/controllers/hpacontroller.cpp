@@ -282,7 +282,10 @@ void HpaController::sync(const Json &hpa, TimePoint now)
     if (metrics.is_null())
         targetUtilization = 80; // autoscaling/v2 default: 80% CPU
 
+    const bool firstSight = !m_memory.count(kube::uid(hpa));
     Memory &memory = m_memory[kube::uid(hpa)];
+    if (firstSight) // the estate has been running: as if the HPA had recommended the current size so far
+        memory.recommendations.emplace_back(now, currentReplicas);
     int desired = currentReplicas;
     std::string rescaleReason;
     std::string ableReason = "ReadyForNewScale";
