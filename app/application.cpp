@@ -5,7 +5,6 @@
 #include "mainwindow.h"
 
 #include <QDateTime>
-#include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -13,7 +12,6 @@
 #include <QLoggingCategory>
 #include <QPixmap>
 #include <QSaveFile>
-#include <QTimer>
 
 #include <cstdio>
 
@@ -22,6 +20,8 @@ Q_LOGGING_CATEGORY(lcApp, "opsdeck.app")
 namespace Opsdeck {
 
 namespace {
+
+const QString KubernetesPlugin = QStringLiteral("kubernetes");
 
 void printError(const QString &text)
 {
@@ -33,26 +33,51 @@ QString describe(const Error &error)
     return error.hint.isEmpty() ? error.message : error.message + QStringLiteral(" — ") + error.hint;
 }
 
-QString rfc3339(const QDateTime &time)
+// Worst first, for the Sources panel's one line per plugin.
+int badness(SourceStatus::State state)
 {
-    return time.toUTC().toString(Qt::ISODate); // 2026-11-24T05:35:31Z
+    switch (state) {
+    case SourceStatus::State::Down:
+        return 3;
+    case SourceStatus::State::Degraded:
+        return 2;
+    case SourceStatus::State::Connecting:
+        return 1;
+    case SourceStatus::State::Ok:
+        return 0;
+    }
+    return 0;
+}
+
+QString kindNames(const QSet<ResourceKind> &kinds)
+{
+    QStringList names;
+    for (ResourceKind kind : kinds)
+        names << toString(kind);
+    names.sort();
+    return names.join(QStringLiteral(", "));
 }
 
 } // namespace
+
+QSet<ResourceKind> Application::requiredKinds()
+{
+    // HTTPRoutes (an optional CRD), Events and PodMetrics (metrics-server) may legitimately be missing.
+    return {ResourceKind::Pod, ResourceKind::Deployment, ResourceKind::ReplicaSet, ResourceKind::HorizontalPodAutoscaler,
+            ResourceKind::Ingress, ResourceKind::Service};
+}
 
 Application::Application(Options options, QObject *parent)
     : QObject(parent)
     , m_options(std::move(options))
 {
-    connect(&m_host, &SourceHost::statusChanged, this, [this](const QString &sourceId, const SourceStatus &status) {
-        m_sourceList.setSourceStatus(sourceId, status); // one source per plugin: source id = plugin id
-    });
-    connect(&m_host, &SourceHost::observationsReady, this, [](const ObservationBatch &batch) {
-        // The ServiceStore (next issue) applies these; until then they are only counted.
-        qCDebug(lcApp) << "batch from" << batch.sourceId << "with" << batch.observations.size() << "observations";
-    });
+    connect(&m_host, &SourceHost::statusChanged, this, &Application::onSourceStatus);
+    connect(&m_host, &SourceHost::observationsReady, &m_store, &ServiceStore::apply);
+    connect(&m_store, &ServiceStore::flushed, this, &Application::checkOneShot);
+    m_syncTimer.setSingleShot(true);
+    connect(&m_syncTimer, &QTimer::timeout, this, &Application::onSyncTimeout);
     if (!m_options.headless()) {
-        m_window = std::make_unique<MainWindow>(&m_sourceList);
+        m_window = std::make_unique<MainWindow>(&m_sourceList, &m_store);
         if (m_options.readOnly)
             m_window->setWindowTitle(QStringLiteral("Opsdeck (read-only)"));
     }
@@ -68,6 +93,8 @@ void Application::start()
     loadPlugins();
     if (m_window && m_options.screenshot.isEmpty())
         m_window->show();
+    if (!m_options.snapshot.isEmpty() || !m_options.screenshot.isEmpty())
+        m_syncTimer.start(std::chrono::seconds(m_options.syncTimeoutSeconds));
 
     if (!m_options.demo) {
         connectCluster(m_options.kubeconfig);
@@ -76,18 +103,9 @@ void Application::start()
     m_demo = new DemoEnvironment(this);
     setConnection(ConnectionInfo{ConnectionInfo::State::Connecting, {}, {}, {},
                                  tr("Starting the demo estate (%1)…").arg(m_demo->program())});
-    connect(m_demo, &DemoEnvironment::ready, this, [this](const QUrl &, const QString &kubeconfig) {
-        connectCluster(kubeconfig);
-    });
+    connect(m_demo, &DemoEnvironment::ready, this, [this](const QUrl &, const QString &kubeconfig) { connectCluster(kubeconfig); });
     connect(m_demo, &DemoEnvironment::failed, this, [this](const Error &error) { onConnectionFailed(error, 1); });
-    connect(m_demo, &DemoEnvironment::simExited, this, [this](const Error &error) {
-        ConnectionInfo info = m_connection;
-        info.state = ConnectionInfo::State::Failed;
-        info.message = describe(error);
-        setConnection(info);
-        if (m_options.headless() || !m_options.screenshot.isEmpty())
-            onConnectionFailed(error, 1);
-    });
+    connect(m_demo, &DemoEnvironment::simExited, this, [this](const Error &error) { onConnectionFailed(error, 1); });
     m_demo->start();
 }
 
@@ -106,45 +124,110 @@ void Application::connectCluster(const QString &kubeconfigPath)
         onConnectionFailed(kubeconfig.error(), 2);
         return;
     }
-    const Result<ClusterConnection> connection = kubeconfig->resolve(m_options.context);
-    if (!connection) {
-        onConnectionFailed(connection.error(), 2);
-        return;
+    QStringList contexts = m_options.contexts;
+    if (contexts.isEmpty())
+        contexts << kubeconfig->currentContext(); // empty: resolve() says there is none
+    std::optional<ClusterConnection> primary;
+    for (const QString &name : std::as_const(contexts)) {
+        const Result<ClusterConnection> connection = kubeconfig->resolve(name);
+        if (!connection) {
+            onConnectionFailed(connection.error(), 2);
+            return;
+        }
+        if (!primary)
+            primary = *connection;
+        if (!m_contexts.contains(connection->contextName))
+            m_contexts << connection->contextName;
     }
+
     QString message = m_options.demo ? tr("Demo estate (opsdeck-sim)") : QString();
-    if (!connection->warning.isEmpty())
-        message = connection->warning;
-    setConnection(ConnectionInfo{ConnectionInfo::State::Connecting, connection->contextName,
-                                 connection->server.toString(), {}, message});
+    if (!primary->warning.isEmpty())
+        message = primary->warning;
+    if (m_contexts.size() > 1)
+        message = (message.isEmpty() ? QString() : message + QStringLiteral("\n")) + tr("Watching %1").arg(m_contexts.join(QStringLiteral(", ")));
+    setConnection(ConnectionInfo{ConnectionInfo::State::Connecting, primary->contextName, primary->server.toString(), {}, message});
 
     delete m_probe;
-    m_probe = new ClusterProbe(*connection, this);
+    m_probe = new ClusterProbe(*primary, this);
     connect(m_probe, &ClusterProbe::versionReceived, this, &Application::onConnected);
     connect(m_probe, &ClusterProbe::failed, this, [this](const Error &error) { onConnectionFailed(error, 1); });
     m_probe->start();
-    startSources(kubeconfig->files().value(0, kubeconfigPath), connection->contextName);
+    startSources(kubeconfig->files().value(0, kubeconfigPath), m_contexts);
 }
 
-void Application::startSources(const QString &kubeconfigPath, const QString &context)
+void Application::startSources(const QString &kubeconfigPath, const QStringList &contexts)
 {
+    bool haveKubernetes = false;
     for (const PluginInfo &plugin : m_plugins.plugins()) {
-        DataSourceFactory *factory = m_plugins.sourceFactory(plugin.id);
-        if (!factory || plugin.testOnly || m_host.sourceIds().contains(plugin.id))
+        if (!m_plugins.sourceFactory(plugin.id) || plugin.testOnly)
             continue;
-        std::unique_ptr<DataSource> source = factory->createSource();
-        const SourceConfig config{plugin.id, {{QStringLiteral("kubeconfig"), kubeconfigPath},
-                                              {QStringLiteral("context"), context},
-                                              {QStringLiteral("readOnly"), m_options.readOnly}}};
-        Result<void> ok = source ? source->configure(config)
-                                 : Result<void>(makeError(ErrorKind::Plugin, QStringLiteral("plugin '%1' made no source").arg(plugin.id)));
-        if (ok)
-            ok = m_host.add(std::move(source));
-        if (!ok) {
-            m_sourceList.setSourceStatus(plugin.id, SourceStatus{SourceStatus::State::Down, {}, ok.error()});
-            printError(describe(ok.error()));
+        const QVariantMap common{{QStringLiteral("kubeconfig"), kubeconfigPath}, {QStringLiteral("readOnly"), m_options.readOnly}};
+        if (plugin.id == KubernetesPlugin) {
+            haveKubernetes = true;
+            // One source, with its own informers and thread, per context: clusters side by side.
+            for (const QString &context : contexts) {
+                QVariantMap settings = common;
+                settings.insert(QStringLiteral("context"), context);
+                addSource(plugin.id, QStringLiteral("%1:%2").arg(plugin.id, context), context, settings);
+            }
+        } else {
+            QVariantMap settings = common;
+            settings.insert(QStringLiteral("context"), contexts.value(0));
+            addSource(plugin.id, plugin.id, {}, settings);
         }
     }
+    m_sourcesStarted = true;
     m_host.startAll();
+    if (!haveKubernetes) {
+        const QString where = m_plugins.searchPaths().join(QStringLiteral(", "));
+        const Error error{ErrorKind::Plugin, tr("the kubernetes plugin was not found (searched %1)").arg(where),
+                          tr("set OPSDECK_PLUGIN_PATH to the folder holding libopsdeck-kubernetes.so"), std::nullopt};
+        if (m_window)
+            m_window->showStatus(describe(error));
+        if (!m_options.snapshot.isEmpty() || !m_options.screenshot.isEmpty())
+            fail(describe(error), 1);
+    }
+    checkOneShot();
+}
+
+void Application::addSource(const QString &pluginId, const QString &sourceId, const QString &context, const QVariantMap &settings)
+{
+    Source entry{sourceId, pluginId, context, SourceStatus{}, false};
+    std::unique_ptr<DataSource> source = m_plugins.sourceFactory(pluginId)->createSource();
+    Result<void> ok = source ? source->configure(SourceConfig{sourceId, settings})
+                             : Result<void>(makeError(ErrorKind::Plugin, QStringLiteral("plugin '%1' made no source").arg(pluginId)));
+    if (ok)
+        ok = m_host.add(std::move(source));
+    if (!ok) {
+        entry.status = SourceStatus{SourceStatus::State::Down, {}, ok.error()};
+        entry.reported = true;
+        printError(describe(ok.error()));
+    }
+    m_sources.append(entry);
+    if (!ok)
+        onSourceStatus(sourceId, entry.status);
+}
+
+void Application::onSourceStatus(const QString &sourceId, const SourceStatus &status)
+{
+    QString plugin;
+    for (Source &source : m_sources) {
+        if (source.id == sourceId) {
+            source.status = status;
+            source.reported = true;
+            plugin = source.plugin;
+        }
+    }
+    m_store.setSourceStatus(sourceId, status);
+    // The Sources panel has one line per plugin: show its worst source.
+    std::optional<SourceStatus> worst;
+    for (const Source &source : std::as_const(m_sources)) {
+        if (source.plugin == plugin && (!worst || badness(source.status.state) > badness(worst->state)))
+            worst = source.status;
+    }
+    if (worst)
+        m_sourceList.setSourceStatus(plugin, *worst);
+    checkOneShot();
 }
 
 void Application::onConnected(const ClusterVersion &version)
@@ -153,20 +236,16 @@ void Application::onConnected(const ClusterVersion &version)
     info.state = ConnectionInfo::State::Connected;
     info.serverVersion = version.gitVersion;
     setConnection(info);
-    finishOneShot();
 }
 
 void Application::onConnectionFailed(const Error &error, int exitCode)
 {
-    m_failure = error;
-    m_failureExitCode = exitCode;
     ConnectionInfo info = m_connection;
     info.state = ConnectionInfo::State::Failed;
     info.message = describe(error);
     setConnection(info);
-    if (m_options.headless() || !m_options.screenshot.isEmpty())
-        printError(describe(error));
-    finishOneShot();
+    if (!m_options.snapshot.isEmpty() || !m_options.screenshot.isEmpty())
+        fail(describe(error), exitCode);
 }
 
 void Application::setConnection(const ConnectionInfo &info)
@@ -176,46 +255,95 @@ void Application::setConnection(const ConnectionInfo &info)
         m_window->setConnection(info);
 }
 
-void Application::finishOneShot()
+void Application::checkOneShot()
 {
-    if (m_finished)
+    if (m_finished || m_writing || !m_sourcesStarted || (m_options.snapshot.isEmpty() && m_options.screenshot.isEmpty()))
         return;
+    for (const Source &source : std::as_const(m_sources)) {
+        if (source.reported && source.status.state == SourceStatus::State::Down) {
+            fail(tr("source %1 failed: %2")
+                     .arg(source.id, source.status.error ? describe(*source.status.error) : tr("it is down")),
+                 1);
+            return;
+        }
+        if (!source.reported || source.status.state == SourceStatus::State::Connecting)
+            return;
+        if (!source.context.isEmpty() && !m_store.isContextSynced(source.context, requiredKinds()))
+            return; // Degraded while some kinds have not listed yet
+    }
+    if (m_sources.isEmpty())
+        return;
+    m_writing = true; // flush() below emits flushed(), which calls us again
+    m_store.flush();
     if (!m_options.snapshot.isEmpty()) {
         finish(writeSnapshot());
-    } else if (!m_options.screenshot.isEmpty()) {
-        // Let the layout settle and the list view fetch its rows before rendering.
-        QTimer::singleShot(200, this, [this] { finish(writeScreenshot()); });
-        m_finished = true;
+        return;
     }
+    // Let the window lay out its first rows (and select one) before rendering.
+    m_window->show();
+    QTimer::singleShot(400, this, [this] { finish(writeScreenshot()); });
+}
+
+void Application::onSyncTimeout()
+{
+    if (m_finished || m_writing)
+        return;
+    QStringList pending;
+    for (const Source &source : std::as_const(m_sources)) {
+        QSet<ResourceKind> missing = requiredKinds();
+        if (!source.context.isEmpty())
+            missing.subtract(m_store.contextState(source.context).synced);
+        pending << tr("%1 is %2%3")
+                       .arg(source.id, toString(source.status.state),
+                            missing.isEmpty() ? QString() : tr(" (not listed yet: %1)").arg(kindNames(missing)));
+    }
+    fail(tr("the sources did not sync within %1 s: %2 (try --sync-timeout)")
+             .arg(m_options.syncTimeoutSeconds)
+             .arg(pending.isEmpty() ? tr("no source started") : pending.join(QStringLiteral("; "))),
+         1);
+}
+
+QList<SourceRecord> Application::sourceRecords() const
+{
+    QList<SourceRecord> records;
+    for (const Source &source : m_sources)
+        records.append(SourceRecord{source.id, source.plugin, source.status});
+    return records;
+}
+
+void Application::fail(const QString &message, int exitCode)
+{
+    if (m_finished || m_writing)
+        return;
+    printError(message);
+    // Still write what is known: the document's sources[] says which failed and why.
+    m_writing = true;
+    m_store.flush();
+    int code = exitCode;
+    if (!m_options.snapshot.isEmpty()) {
+        const int written = writeSnapshot();
+        if (written != 0)
+            code = written;
+    } else if (!m_options.screenshot.isEmpty() && m_window) {
+        writeScreenshot();
+    }
+    finish(code);
 }
 
 int Application::writeSnapshot()
 {
-    const QDateTime now = QDateTime::currentDateTimeUtc();
-    QJsonObject context{{QStringLiteral("name"), m_connection.contextName},
-                        {QStringLiteral("server"), m_connection.server},
-                        {QStringLiteral("serverVersion"), m_connection.serverVersion.isEmpty() ? QJsonValue() : QJsonValue(m_connection.serverVersion)},
-                        {QStringLiteral("services"), QJsonArray()}};
-    QJsonObject source{{QStringLiteral("name"), m_connection.contextName.isEmpty() ? QStringLiteral("kubernetes") : m_connection.contextName},
-                       {QStringLiteral("kind"), QStringLiteral("kubernetes")},
-                       {QStringLiteral("state"), m_failure ? QStringLiteral("Down") : QStringLiteral("Ok")},
-                       {QStringLiteral("lastSuccess"), m_failure ? QJsonValue() : QJsonValue(rfc3339(now))}};
-    if (m_failure)
-        source.insert(QStringLiteral("error"), describe(*m_failure));
+    QJsonObject root = SnapshotWriter::toJson(m_store, m_contexts, sourceRecords(), QDateTime::currentDateTimeUtc());
     QJsonArray pluginErrors;
     for (const Error &error : m_plugins.errors())
         pluginErrors.append(error.message);
-    QJsonObject root{{QStringLiteral("generatedAt"), rfc3339(now)},
-                     {QStringLiteral("contexts"), m_connection.contextName.isEmpty() ? QJsonArray() : QJsonArray{context}},
-                     {QStringLiteral("sources"), QJsonArray{source}},
-                     {QStringLiteral("pluginErrors"), pluginErrors}};
+    root.insert(QStringLiteral("pluginErrors"), pluginErrors);
 
     QSaveFile file(m_options.snapshot);
     if (!file.open(QIODevice::WriteOnly) || file.write(QJsonDocument(root).toJson(QJsonDocument::Indented)) < 0 || !file.commit()) {
         printError(QStringLiteral("cannot write snapshot '%1': %2").arg(m_options.snapshot, file.errorString()));
         return 2;
     }
-    return m_failure ? m_failureExitCode : 0;
+    return 0;
 }
 
 int Application::writeScreenshot()
@@ -226,12 +354,15 @@ int Application::writeScreenshot()
         printError(QStringLiteral("cannot write screenshot '%1'").arg(m_options.screenshot));
         return 2;
     }
-    return m_failure ? m_failureExitCode : 0;
+    return 0;
 }
 
 void Application::finish(int exitCode)
 {
+    if (m_finished)
+        return;
     m_finished = true;
+    m_syncTimer.stop();
     Q_EMIT finished(exitCode);
 }
 

@@ -1,8 +1,9 @@
 #pragma once
 
-// The composition root: loads plugins, starts sources, runs the demo estate, probes the cluster and
-// shows (or, headless, writes) what it found. Emits finished(exitCode) in the one-shot modes
-// (--screenshot, --snapshot) and when a headless run cannot go on.
+// The composition root: loads plugins, starts one Kubernetes source per selected context, feeds
+// SourceHost → ServiceStore, runs the demo estate, probes the cluster and shows (or, headless, writes)
+// what it found. In the one-shot modes (--snapshot, --screenshot) it waits until every source has
+// synced — every kind listed, or the source failed — then writes and emits finished(exitCode).
 
 #include "clusterconnection.h"
 #include "clusterprobe.h"
@@ -10,10 +11,14 @@
 #include "connectioninfo.h"
 #include "error.h"
 #include "pluginloader.h"
+#include "servicestore.h"
+#include "snapshotwriter.h"
 #include "sourcehost.h"
 #include "sourcelistmodel.h"
 
+#include <QHash>
 #include <QObject>
+#include <QTimer>
 
 #include <memory>
 #include <optional>
@@ -33,33 +38,55 @@ public:
 
     void start();
     MainWindow *window() const { return m_window.get(); }
+    ServiceStore *store() { return &m_store; }
+
+    // The Kubernetes kinds a source must have listed before a one-shot run counts it as synced.
+    static QSet<ResourceKind> requiredKinds();
 
 Q_SIGNALS:
     void finished(int exitCode);
 
 private:
+    struct Source
+    {
+        QString id;      // "kubernetes:<context>"
+        QString plugin;  // "kubernetes"
+        QString context; // empty for a source that is not per context
+        SourceStatus status;
+        bool reported = false;
+    };
+
     void loadPlugins();
     void connectCluster(const QString &kubeconfigPath);
-    void startSources(const QString &kubeconfigPath, const QString &context);
+    void startSources(const QString &kubeconfigPath, const QStringList &contexts);
+    void addSource(const QString &pluginId, const QString &sourceId, const QString &context, const QVariantMap &settings);
+    void onSourceStatus(const QString &sourceId, const SourceStatus &status);
     void onConnected(const ClusterVersion &version);
     void onConnectionFailed(const Error &error, int exitCode);
     void setConnection(const ConnectionInfo &info);
-    void finishOneShot();
+    void checkOneShot();
+    void onSyncTimeout();
+    QList<SourceRecord> sourceRecords() const;
     int writeSnapshot();
     int writeScreenshot();
+    void fail(const QString &message, int exitCode);
     void finish(int exitCode);
 
     Options m_options;
     PluginLoader m_plugins;
     SourceListModel m_sourceList;
+    ServiceStore m_store;
     SourceHost m_host;
     std::unique_ptr<MainWindow> m_window;
     DemoEnvironment *m_demo = nullptr;
     ClusterProbe *m_probe = nullptr;
     ConnectionInfo m_connection;
-    std::optional<Error> m_failure;
-    int m_failureExitCode = 0;
+    QStringList m_contexts;
+    QList<Source> m_sources;
+    QTimer m_syncTimer;
+    bool m_sourcesStarted = false;
     bool m_finished = false;
+    bool m_writing = false;
 };
 
 } // namespace Opsdeck

@@ -17,7 +17,14 @@ CommandLine CommandLine::parse(const QStringList &arguments)
     const QCommandLineOption kubeconfig(QStringLiteral("kubeconfig"),
                                         QStringLiteral("Kubeconfig file (else KUBECONFIG, else ~/.kube/config)."),
                                         QStringLiteral("FILE"));
-    const QCommandLineOption context(QStringLiteral("context"), QStringLiteral("Kubeconfig context to use."), QStringLiteral("NAME"));
+    const QCommandLineOption context(QStringLiteral("context"),
+                                     QStringLiteral("Kubeconfig context to watch; repeat it or separate names with commas "
+                                                    "to watch several side by side (default: the current context)."),
+                                     QStringLiteral("NAME"));
+    const QCommandLineOption syncTimeout(QStringLiteral("sync-timeout"),
+                                         QStringLiteral("With --snapshot or --screenshot: fail when the sources have not "
+                                                        "synced within SECONDS (default 60)."),
+                                         QStringLiteral("SECONDS"), QStringLiteral("60"));
     const QCommandLineOption readOnly(QStringLiteral("read-only"), QStringLiteral("Hide every action."));
     const QCommandLineOption screenshot(QStringLiteral("screenshot"),
                                         QStringLiteral("Render the main window to FILE.png after connecting, then exit."),
@@ -25,7 +32,7 @@ CommandLine CommandLine::parse(const QStringList &arguments)
     const QCommandLineOption snapshot(QStringLiteral("snapshot"),
                                       QStringLiteral("Connect without a window, write the estate as JSON to FILE, then exit."),
                                       QStringLiteral("FILE.json"));
-    parser.addOptions({help, version, demo, kubeconfig, context, readOnly, screenshot, snapshot});
+    parser.addOptions({help, version, demo, kubeconfig, context, readOnly, screenshot, snapshot, syncTimeout});
 
     CommandLine result;
     const auto usage = [&result](const QString &message) {
@@ -54,7 +61,16 @@ CommandLine CommandLine::parse(const QStringList &arguments)
     o.demo = parser.isSet(demo);
     o.readOnly = parser.isSet(readOnly);
     o.kubeconfig = parser.value(kubeconfig);
-    o.context = parser.value(context);
+    for (const QString &value : parser.values(context)) {
+        for (const QString &name : value.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+            if (!o.contexts.contains(name.trimmed()))
+                o.contexts.append(name.trimmed());
+        }
+    }
+    bool timeoutOk = false;
+    o.syncTimeoutSeconds = parser.value(syncTimeout).toInt(&timeoutOk);
+    if (!timeoutOk || o.syncTimeoutSeconds <= 0)
+        return usage(QStringLiteral("--sync-timeout needs a positive number of seconds, got '%1'").arg(parser.value(syncTimeout)));
     o.screenshot = parser.value(screenshot);
     o.snapshot = parser.value(snapshot);
     if (o.demo && !o.kubeconfig.isEmpty())

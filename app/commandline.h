@@ -13,7 +13,8 @@ struct Options
     bool demo = false;
     bool readOnly = false;
     QString kubeconfig;
-    QString context;
+    QStringList contexts; // --context, repeatable or comma-separated; empty: the current context
+    int syncTimeoutSeconds = 60; // --snapshot/--screenshot give up when not synced by then
     QString screenshot; // FILE.png: render the window after the first connection, then exit
     QString snapshot;   // FILE.json: headless, write the estate's snapshot, then exit
 

@@ -1,14 +1,36 @@
 #include "mainwindow.h"
 
+#include "eventtablemodel.h"
+#include "format.h"
+#include "healthdelegate.h"
+#include "healthstyle.h"
+#include "podtablemodel.h"
+#include "scopelistmodel.h"
+#include "servicefilterproxymodel.h"
+#include "servicestore.h"
+#include "servicetablemodel.h"
 #include "sourcelistmodel.h"
 
+#include <QAbstractItemView>
+#include <QAction>
+#include <QApplication>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDockWidget>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
+#include <QHeaderView>
+#include <QItemSelectionModel>
 #include <QLabel>
+#include <QLineEdit>
 #include <QListView>
+#include <QMenuBar>
+#include <QSortFilterProxyModel>
+#include <QSplitter>
 #include <QStatusBar>
-#include <QStyle>
+#include <QTableView>
+#include <QTimer>
 #include <QVBoxLayout>
 
 namespace Opsdeck {
@@ -40,38 +62,271 @@ QString stateWord(ConnectionInfo::State state)
     return {};
 }
 
+// Sorts the detail tables by their models' raw values (numbers as numbers, times as times).
+QSortFilterProxyModel *sortingProxy(QAbstractItemModel *source, int sortRole, QObject *parent)
+{
+    auto *proxy = new QSortFilterProxyModel(parent);
+    proxy->setSourceModel(source);
+    proxy->setSortRole(sortRole);
+    proxy->setDynamicSortFilter(true);
+    return proxy;
+}
+
 } // namespace
 
-MainWindow::MainWindow(SourceListModel *sources, QWidget *parent)
+MainWindow::MainWindow(SourceListModel *sources, ServiceStore *store, QWidget *parent)
     : QMainWindow(parent)
     , m_sources(sources)
+    , m_store(store)
 {
     setWindowTitle(QStringLiteral("Opsdeck"));
     setAccessibleName(QStringLiteral("Opsdeck"));
-    resize(960, 600);
+    resize(1360, 820);
+
+    m_serviceModel = new ServiceTableModel(store, this);
+    m_serviceProxy = new ServiceFilterProxyModel(this);
+    m_serviceProxy->setSourceModel(m_serviceModel);
+    m_podModel = new PodTableModel(store, this);
+    m_podProxy = sortingProxy(m_podModel, PodTableModel::SortRole, this);
+    m_eventModel = new EventTableModel(store, this);
+    m_eventProxy = sortingProxy(m_eventModel, EventTableModel::SortRole, this);
+    m_contextList = new ScopeListModel(store, ScopeListModel::Scope::Contexts, this);
+    m_namespaceList = new ScopeListModel(store, ScopeListModel::Scope::Namespaces, this);
 
     auto *central = new QWidget(this);
     auto *layout = new QVBoxLayout(central);
+    layout->setContentsMargins(6, 6, 6, 0);
+    layout->setSpacing(4);
+    layout->addWidget(createFilterBar());
 
-    auto *cluster = new QGroupBox(tr("Cluster"), central);
+    m_services = createTable(tr("Services"), tr("Every service of the selected contexts, live"));
+    m_services->setModel(m_serviceProxy);
+    m_services->setItemDelegate(new HealthDelegate(ServiceTableModel::HealthColumn, m_services));
+    m_services->sortByColumn(ServiceTableModel::NameColumn, Qt::AscendingOrder);
+    m_services->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
+    m_services->horizontalHeader()->setStretchLastSection(true);
+
+    auto *splitter = new QSplitter(Qt::Vertical, central);
+    splitter->setChildrenCollapsible(false);
+    splitter->addWidget(m_services);
+    splitter->addWidget(createDetailPane());
+    splitter->setStretchFactor(0, 3);
+    splitter->setStretchFactor(1, 2);
+    layout->addWidget(splitter, 1);
+    setCentralWidget(central);
+
+    m_sourcesDock = createSourcesDock();
+    addDockWidget(Qt::RightDockWidgetArea, m_sourcesDock);
+    resizeDocks({m_sourcesDock}, {300}, Qt::Horizontal);
+
+    m_statusText = new QLabel(this);
+    m_statusText->setTextFormat(Qt::PlainText);
+    m_statusText->setAccessibleName(tr("Status"));
+    statusBar()->addWidget(m_statusText, 1);
+    m_contextStatus = new QLabel(this);
+    m_contextStatus->setTextFormat(Qt::PlainText);
+    m_contextStatus->setAccessibleName(tr("Last update per context"));
+    statusBar()->addPermanentWidget(m_contextStatus);
+    statusBar()->setAccessibleName(tr("Status bar"));
+
+    createMenus();
+
+    // Keyboard order: pickers, filter, services, pods, events.
+    setTabOrder(m_contextPicker, m_namespacePicker);
+    setTabOrder(m_namespacePicker, m_filter);
+    setTabOrder(m_filter, m_onlyProblems);
+    setTabOrder(m_onlyProblems, m_services);
+    setTabOrder(m_services, m_pods);
+    setTabOrder(m_pods, m_events);
+
+    connect(m_services->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &MainWindow::onCurrentServiceChanged);
+    connect(m_serviceProxy, &QAbstractItemModel::rowsInserted, this, [this] {
+        if (!m_columnsSized) {
+            m_columnsSized = true;
+            m_services->resizeColumnsToContents();
+            for (int column = 0; column < ServiceTableModel::LastWarningColumn; ++column)
+                m_services->setColumnWidth(column, qMin(m_services->columnWidth(column) + 12, 260));
+        }
+        if (!m_services->currentIndex().isValid() && m_serviceProxy->rowCount() > 0)
+            m_services->setCurrentIndex(m_serviceProxy->index(0, ServiceTableModel::NameColumn));
+    });
+    connect(m_serviceProxy, &QAbstractItemModel::dataChanged, this, [this](const QModelIndex &first, const QModelIndex &last) {
+        const QModelIndex current = m_services->currentIndex();
+        if (current.isValid() && current.row() >= first.row() && current.row() <= last.row())
+            updateDetailTitle();
+    });
+    connect(m_podProxy, &QAbstractItemModel::modelReset, this, [this] { m_pods->resizeColumnsToContents(); });
+    connect(store, &ServiceStore::contextsChanged, this, &MainWindow::onContextsChanged);
+    connect(m_sources, &QAbstractItemModel::modelReset, this, &MainWindow::updateSourcesSummary);
+    connect(m_sources, &QAbstractItemModel::dataChanged, this, &MainWindow::updateSourcesSummary);
+
+    // "updated 3 s ago" must move on by itself.
+    m_clock = new QTimer(this);
+    m_clock->setInterval(1000);
+    connect(m_clock, &QTimer::timeout, this, &MainWindow::updateContextStatus);
+    m_clock->start();
+
+    updateSourcesSummary();
+    onContextsChanged();
+    setConnection(ConnectionInfo{});
+    updateDetailTitle();
+    m_services->setFocus();
+}
+
+MainWindow::~MainWindow() = default;
+
+QTableView *MainWindow::createTable(const QString &accessibleName, const QString &description)
+{
+    auto *table = new QTableView(this);
+    table->setAccessibleName(accessibleName);
+    table->setAccessibleDescription(description);
+    table->setSortingEnabled(true);
+    table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    table->setSelectionMode(QAbstractItemView::SingleSelection);
+    table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    table->setAlternatingRowColors(true);
+    table->setWordWrap(false);
+    table->setTabKeyNavigation(false); // Tab leaves the table; arrows move inside it
+    table->setHorizontalScrollMode(QAbstractItemView::ScrollPerPixel);
+    table->verticalHeader()->hide();
+    table->verticalHeader()->setDefaultSectionSize(table->fontMetrics().height() + 8); // dense rows
+    table->horizontalHeader()->setHighlightSections(false);
+    table->horizontalHeader()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
+    table->horizontalHeader()->setStretchLastSection(true);
+    return table;
+}
+
+QWidget *MainWindow::createFilterBar()
+{
+    auto *bar = new QWidget(this);
+    auto *row = new QHBoxLayout(bar);
+    row->setContentsMargins(0, 0, 0, 0);
+    row->setSpacing(6);
+
+    m_contextPicker = new QComboBox(bar);
+    m_contextPicker->setAccessibleName(tr("Context"));
+    m_contextPicker->setAccessibleDescription(tr("Show the services of one kubeconfig context, or of all"));
+    m_contextPicker->setModel(m_contextList);
+    m_contextPicker->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_contextPicker->view()->setAccessibleName(tr("Contexts"));
+    auto *contextLabel = new QLabel(tr("&Context:"), bar);
+    contextLabel->setBuddy(m_contextPicker);
+
+    m_namespacePicker = new QComboBox(bar);
+    m_namespacePicker->setAccessibleName(tr("Namespace"));
+    m_namespacePicker->setAccessibleDescription(tr("Show the services of one namespace, or of all"));
+    m_namespacePicker->setModel(m_namespaceList);
+    m_namespacePicker->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_namespacePicker->view()->setAccessibleName(tr("Namespaces"));
+    auto *namespaceLabel = new QLabel(tr("&Namespace:"), bar);
+    namespaceLabel->setBuddy(m_namespacePicker);
+
+    m_filter = new QLineEdit(bar);
+    m_filter->setAccessibleName(tr("Filter services"));
+    m_filter->setPlaceholderText(tr("Filter services by name or namespace (Ctrl+F)"));
+    m_filter->setClearButtonEnabled(true);
+    m_filter->setMinimumWidth(280);
+
+    m_onlyProblems = new QCheckBox(tr("Only &problems"), bar);
+    m_onlyProblems->setAccessibleName(tr("Only problems"));
+    m_onlyProblems->setToolTip(tr("Show only Degraded, Unhealthy and Stale services"));
+
+    row->addWidget(contextLabel);
+    row->addWidget(m_contextPicker);
+    row->addSpacing(8);
+    row->addWidget(namespaceLabel);
+    row->addWidget(m_namespacePicker);
+    row->addSpacing(8);
+    row->addWidget(m_filter, 1);
+    row->addWidget(m_onlyProblems);
+
+    connect(m_contextPicker, &QComboBox::currentIndexChanged, this, [this](int row) {
+        const QString context = m_contextList->index(qMax(row, 0), 0).data(ScopeListModel::ScopeRole).toString();
+        m_serviceProxy->setContextFilter(context);
+        m_namespaceList->setContext(context);
+    });
+    connect(m_namespacePicker, &QComboBox::currentIndexChanged, this, [this](int row) {
+        m_serviceProxy->setNamespaceFilter(m_namespaceList->index(qMax(row, 0), 0).data(ScopeListModel::ScopeRole).toString());
+    });
+    connect(m_filter, &QLineEdit::textChanged, m_serviceProxy, &ServiceFilterProxyModel::setFilterText);
+    connect(m_onlyProblems, &QCheckBox::toggled, m_serviceProxy, &ServiceFilterProxyModel::setOnlyProblems);
+    return bar;
+}
+
+QWidget *MainWindow::createDetailPane()
+{
+    auto *pane = new QWidget(this);
+    auto *layout = new QVBoxLayout(pane);
+    layout->setContentsMargins(0, 4, 0, 0);
+    layout->setSpacing(4);
+    m_detailTitle = valueLabel(tr("Selected service"), pane);
+    QFont bold = m_detailTitle->font();
+    bold.setBold(true);
+    m_detailTitle->setFont(bold);
+    m_detailTitle->setWordWrap(false);
+    layout->addWidget(m_detailTitle);
+
+    m_pods = createTable(tr("Pods"), tr("The pods of the selected service"));
+    m_pods->setModel(m_podProxy);
+    m_pods->sortByColumn(PodTableModel::NameColumn, Qt::AscendingOrder);
+    m_events = createTable(tr("Events"), tr("The Kubernetes events of the selected service, newest first"));
+    m_events->setModel(m_eventProxy);
+    m_events->sortByColumn(EventTableModel::LastSeenColumn, Qt::DescendingOrder);
+    m_events->setColumnWidth(EventTableModel::LastSeenColumn, 90);
+    m_events->setColumnWidth(EventTableModel::TypeColumn, 70);
+    m_events->setColumnWidth(EventTableModel::ReasonColumn, 130);
+    m_events->setColumnWidth(EventTableModel::ObjectColumn, 220);
+    m_events->horizontalHeader()->moveSection(EventTableModel::CountColumn, EventTableModel::ObjectColumn + 1);
+
+    auto *split = new QSplitter(Qt::Horizontal, pane);
+    split->setChildrenCollapsible(false);
+    const auto titled = [split](const QString &title, QTableView *view) {
+        auto *box = new QGroupBox(title, split);
+        box->setAccessibleName(title);
+        box->setFlat(true);
+        auto *l = new QVBoxLayout(box);
+        l->setContentsMargins(0, 2, 0, 0);
+        l->addWidget(view);
+        return box;
+    };
+    split->addWidget(titled(tr("Pods"), m_pods));
+    split->addWidget(titled(tr("Events"), m_events));
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 1);
+    layout->addWidget(split, 1);
+    return pane;
+}
+
+QDockWidget *MainWindow::createSourcesDock()
+{
+    auto *dock = new QDockWidget(tr("Sources"), this);
+    dock->setObjectName(QStringLiteral("sourcesDock"));
+    dock->setAccessibleName(tr("Sources panel"));
+    dock->setFeatures(QDockWidget::DockWidgetClosable | QDockWidget::DockWidgetMovable);
+    auto *content = new QWidget(dock);
+    auto *layout = new QVBoxLayout(content);
+    layout->setContentsMargins(6, 6, 6, 6);
+
+    auto *cluster = new QGroupBox(tr("Cluster"), content);
     cluster->setAccessibleName(tr("Cluster connection"));
     auto *form = new QFormLayout(cluster);
     form->setFieldGrowthPolicy(QFormLayout::ExpandingFieldsGrow);
     m_state = valueLabel(tr("Connection state"), cluster);
-    m_context = valueLabel(tr("Context"), cluster);
+    m_context = valueLabel(tr("Connected context"), cluster);
     m_server = valueLabel(tr("Server"), cluster);
     m_version = valueLabel(tr("Server version"), cluster);
     m_message = valueLabel(tr("Connection message"), cluster);
     m_message->setWordWrap(true);
-    m_message->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred); // wrap at the form's width
+    m_message->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
+    m_server->setWordWrap(true);
     form->addRow(tr("State:"), m_state);
     form->addRow(tr("Context:"), m_context);
     form->addRow(tr("Server:"), m_server);
     form->addRow(tr("Version:"), m_version);
-    form->addRow(QString(), m_message);
+    form->addRow(m_message);
     layout->addWidget(cluster);
 
-    auto *sourcesBox = new QGroupBox(tr("Sources"), central);
+    auto *sourcesBox = new QGroupBox(tr("Sources"), content);
     sourcesBox->setAccessibleName(tr("Sources"));
     auto *sourcesLayout = new QVBoxLayout(sourcesBox);
     m_sourcesSummary = valueLabel(tr("Sources summary"), sourcesBox);
@@ -82,25 +337,123 @@ MainWindow::MainWindow(SourceListModel *sources, QWidget *parent)
     m_plugins->setModel(m_sources);
     m_plugins->setUniformItemSizes(true);
     m_plugins->setAlternatingRowColors(true);
+    m_plugins->setWordWrap(true);
     m_plugins->setEditTriggers(QAbstractItemView::NoEditTriggers);
     sourcesLayout->addWidget(m_plugins);
     layout->addWidget(sourcesBox, 1);
-
-    setCentralWidget(central);
-
-    m_statusText = new QLabel(this);
-    m_statusText->setTextFormat(Qt::PlainText);
-    m_statusText->setAccessibleName(tr("Status"));
-    statusBar()->addWidget(m_statusText, 1);
-    statusBar()->setAccessibleName(tr("Status bar"));
-
-    connect(m_sources, &QAbstractItemModel::modelReset, this, &MainWindow::updateSourcesSummary);
-    connect(m_sources, &QAbstractItemModel::dataChanged, this, &MainWindow::updateSourcesSummary);
-    updateSourcesSummary();
-    setConnection(ConnectionInfo{});
+    dock->setWidget(content);
+    return dock;
 }
 
-MainWindow::~MainWindow() = default;
+void MainWindow::createMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    QAction *filter = view->addAction(tr("&Filter services"), this, [this] {
+        m_filter->setFocus(Qt::ShortcutFocusReason);
+        m_filter->selectAll();
+    });
+    filter->setShortcut(QKeySequence::Find);
+    QAction *services = view->addAction(tr("&Services"), this, [this] { m_services->setFocus(Qt::ShortcutFocusReason); });
+    services->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_1));
+    QAction *pods = view->addAction(tr("&Pods"), this, [this] { m_pods->setFocus(Qt::ShortcutFocusReason); });
+    pods->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_2));
+    QAction *events = view->addAction(tr("&Events"), this, [this] { m_events->setFocus(Qt::ShortcutFocusReason); });
+    events->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_3));
+    QAction *context = view->addAction(tr("&Context"), this, [this] {
+        m_contextPicker->setFocus(Qt::ShortcutFocusReason);
+        m_contextPicker->showPopup();
+    });
+    context->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C));
+    QAction *ns = view->addAction(tr("&Namespace"), this, [this] {
+        m_namespacePicker->setFocus(Qt::ShortcutFocusReason);
+        m_namespacePicker->showPopup();
+    });
+    ns->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_N));
+    QAction *problems = view->addAction(tr("Only &problems"));
+    problems->setCheckable(true);
+    problems->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_P));
+    connect(problems, &QAction::toggled, m_onlyProblems, &QCheckBox::setChecked);
+    connect(m_onlyProblems, &QCheckBox::toggled, problems, &QAction::setChecked);
+    view->addSeparator();
+    QAction *dock = m_sourcesDock->toggleViewAction();
+    dock->setText(tr("S&ources panel"));
+    dock->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S));
+    view->addAction(dock);
+}
+
+bool MainWindow::selectService(const ServiceKey &key)
+{
+    const QModelIndex source = m_serviceModel->indexOf(key);
+    const QModelIndex index = m_serviceProxy->mapFromSource(source);
+    if (!index.isValid())
+        return false;
+    m_services->setCurrentIndex(index);
+    m_services->scrollTo(index);
+    return true;
+}
+
+void MainWindow::onCurrentServiceChanged()
+{
+    const QModelIndex current = m_services->currentIndex();
+    m_selected = current.isValid() ? current.data(ServiceTableModel::ServiceKeyRole).value<ServiceKey>() : ServiceKey{};
+    m_podModel->setService(m_selected);
+    m_eventModel->setService(m_selected);
+    updateDetailTitle();
+}
+
+void MainWindow::updateDetailTitle()
+{
+    const ServiceSummary *s = m_selected.name.isEmpty() ? nullptr : m_store->service(m_selected);
+    if (!s) {
+        m_detailTitle->setText(tr("No service selected"));
+        return;
+    }
+    const auto track = [](const QString &name, const TrackSummary &t) {
+        return t.present ? QStringLiteral("%1 r%2 %3").arg(name).arg(t.revision).arg(t.image) : QString();
+    };
+    QStringList parts{QStringLiteral("%1 — %2 / %3").arg(s->key.name, s->key.context, s->key.ns), HealthStyle::word(s->health)};
+    for (const QString &t : {track(tr("stable"), s->stable), track(tr("canary"), s->canary)}) {
+        if (!t.isEmpty())
+            parts << t;
+    }
+    m_detailTitle->setText(parts.join(QStringLiteral("   ·   ")));
+}
+
+void MainWindow::onContextsChanged()
+{
+    const QStringList contexts = m_store->contexts();
+    // One context: its name on every row says nothing.
+    m_services->setColumnHidden(ServiceTableModel::ContextColumn, contexts.size() <= 1);
+    updateContextStatus();
+}
+
+void MainWindow::updateContextStatus()
+{
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    QStringList parts;
+    QStringList tips;
+    for (const QString &name : m_store->contexts()) {
+        const ContextState state = m_store->contextState(name);
+        QString text;
+        if (state.isStale())
+            text = tr("%1: stale, last update %2").arg(name, Format::ago(state.lastUpdate, now));
+        else if (!state.isSynced())
+            text = tr("%1: syncing…").arg(name);
+        else
+            text = tr("%1: updated %2").arg(name, Format::ago(state.lastUpdate, now));
+        parts << text;
+        QString tip = tr("%1: last update %2").arg(name, Format::absoluteTime(state.lastUpdate));
+        if (state.sourceStatus && state.sourceStatus->error)
+            tip += QStringLiteral("\n") + toString(*state.sourceStatus->error);
+        tips << tip;
+    }
+    m_contextStatus->setText(parts.join(QStringLiteral("   ")));
+    m_contextStatus->setToolTip(tips.join(QStringLiteral("\n")));
+}
 
 void MainWindow::setConnection(const ConnectionInfo &info)
 {
@@ -113,11 +466,9 @@ void MainWindow::setConnection(const ConnectionInfo &info)
     m_message->setText(info.message);
     m_message->setVisible(!info.message.isEmpty());
     // The state is a word first; the colour only repeats it (DESIGN §11: never colour alone).
-    QPalette palette = m_state->palette();
+    QPalette palette = m_context->palette();
     if (info.state == ConnectionInfo::State::Failed)
-        palette.setColor(QPalette::WindowText, QColor(0xb2, 0x22, 0x22));
-    else
-        palette = m_context->palette();
+        palette.setColor(QPalette::WindowText, HealthStyle::color(Health::Unhealthy));
     m_state->setPalette(palette);
 
     if (info.state == ConnectionInfo::State::Connected)

@@ -1,17 +1,32 @@
 #pragma once
 
-// Opsdeck's main window: the cluster connection (context, server, version, state) and the Sources
-// panel listing the loaded plugins and plugin load errors. The Services view lands here next.
+// Opsdeck's main window: context and namespace pickers, a filter box, the live Services table, a detail
+// pane with the selected service's pods and events, a status bar with each context's last update, and
+// a Sources dock (cluster connection, loaded plugins, plugin load errors). It only shows models.
 
 #include "connectioninfo.h"
+#include "servicekey.h"
 
 #include <QMainWindow>
 
+class QCheckBox;
+class QComboBox;
+class QDockWidget;
 class QLabel;
+class QLineEdit;
 class QListView;
+class QSortFilterProxyModel;
+class QTableView;
+class QTimer;
 
 namespace Opsdeck {
 
+class EventTableModel;
+class PodTableModel;
+class ScopeListModel;
+class ServiceFilterProxyModel;
+class ServiceStore;
+class ServiceTableModel;
 class SourceListModel;
 
 class MainWindow : public QMainWindow
@@ -19,7 +34,7 @@ class MainWindow : public QMainWindow
     Q_OBJECT
 
 public:
-    explicit MainWindow(SourceListModel *sources, QWidget *parent = nullptr);
+    MainWindow(SourceListModel *sources, ServiceStore *store, QWidget *parent = nullptr);
     ~MainWindow() override;
 
     void setConnection(const ConnectionInfo &info);
@@ -27,11 +42,46 @@ public:
     // A short message in the status bar, kept until replaced (the sim died, a plugin failed).
     void showStatus(const QString &text);
 
+    // Selects the service's row (if shown); its pods and events fill the detail pane.
+    bool selectService(const ServiceKey &key);
+    ServiceKey selectedService() const { return m_selected; }
+
 private:
+    QWidget *createFilterBar();
+    QWidget *createDetailPane();
+    QDockWidget *createSourcesDock();
+    void createMenus();
+    QTableView *createTable(const QString &accessibleName, const QString &description);
+    void onCurrentServiceChanged();
+    void updateDetailTitle();
+    void updateContextStatus();
     void updateSourcesSummary();
+    void onContextsChanged();
 
     SourceListModel *m_sources;
+    ServiceStore *m_store;
+    ServiceTableModel *m_serviceModel = nullptr;
+    ServiceFilterProxyModel *m_serviceProxy = nullptr;
+    PodTableModel *m_podModel = nullptr;
+    QSortFilterProxyModel *m_podProxy = nullptr;
+    EventTableModel *m_eventModel = nullptr;
+    QSortFilterProxyModel *m_eventProxy = nullptr;
+    ScopeListModel *m_contextList = nullptr;
+    ScopeListModel *m_namespaceList = nullptr;
+
     ConnectionInfo m_connection;
+    ServiceKey m_selected;
+    bool m_columnsSized = false;
+
+    QComboBox *m_contextPicker = nullptr;
+    QComboBox *m_namespacePicker = nullptr;
+    QLineEdit *m_filter = nullptr;
+    QCheckBox *m_onlyProblems = nullptr;
+    QTableView *m_services = nullptr;
+    QLabel *m_detailTitle = nullptr;
+    QTableView *m_pods = nullptr;
+    QTableView *m_events = nullptr;
+    QDockWidget *m_sourcesDock = nullptr;
     QLabel *m_context = nullptr;
     QLabel *m_server = nullptr;
     QLabel *m_version = nullptr;
@@ -40,6 +90,8 @@ private:
     QListView *m_plugins = nullptr;
     QLabel *m_sourcesSummary = nullptr;
     QLabel *m_statusText = nullptr;
+    QLabel *m_contextStatus = nullptr;
+    QTimer *m_clock = nullptr;
 };
 
 } // namespace Opsdeck
