@@ -59,13 +59,14 @@ void ResilientReply::dropReply()
     }
     if (m_holdsBreaker) {
         m_holdsBreaker = false;
-        m_client->breakerFor(m_endpoint).release();
+        if (m_client)
+            m_client->breakerFor(m_endpoint).release();
     }
 }
 
 void ResilientReply::attempt()
 {
-    if (m_finished)
+    if (m_finished || !m_client)
         return;
     CircuitBreaker &breaker = m_client->breakerFor(m_endpoint);
     if (!breaker.tryAcquire()) {
@@ -91,6 +92,7 @@ void ResilientReply::attempt()
     m_holdsBreaker = true;
     ++m_attempts;
     m_timedOut = false;
+    m_httpStatus = 0;
     QNetworkAccessManager *manager = m_client->manager();
     QNetworkReply *reply = nullptr;
     if (m_method == "GET")
@@ -121,10 +123,20 @@ void ResilientReply::onReplyFinished()
     m_reply.clear();
     m_attemptTimer.stop();
     reply->deleteLater();
+    if (!m_client) {
+        m_holdsBreaker = false;
+        finish(tl::unexpected(Error { ErrorKind::Network,
+                                      QStringLiteral("%1: cancelled: the client was closed")
+                                          .arg(describeRequest(m_method, m_request.url())),
+                                      {},
+                                      std::nullopt }));
+        return;
+    }
     CircuitBreaker &breaker = m_client->breakerFor(m_endpoint);
     m_holdsBreaker = false;
 
     const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    m_httpStatus = m_timedOut ? 0 : status;
     const QByteArray body = reply->readAll();
     if (!m_timedOut && status >= 200 && status < 400) {
         breaker.recordSuccess();

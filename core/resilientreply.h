@@ -29,6 +29,8 @@ public:
     // Valid once finished().
     const Result<HttpResponse> &result() const { return m_result; }
     int attempts() const { return m_attempts; }
+    // The last attempt's HTTP status; 0 when it got no HTTP answer (or none was sent: circuit open).
+    int httpStatus() const { return m_httpStatus; }
     const QString &endpoint() const { return m_endpoint; }
     const QNetworkRequest &request() const { return m_request; }
     const QByteArray &method() const { return m_method; }
@@ -54,7 +56,7 @@ private:
     void finish(Result<HttpResponse> result);
     void dropReply();
 
-    ResilientClient *m_client;
+    QPointer<ResilientClient> m_client; // a reply the caller keeps may outlive it
     QNetworkRequest m_request;
     QByteArray m_method;
     QByteArray m_body;
@@ -66,6 +68,7 @@ private:
     QTimer m_attemptTimer; // the per-attempt timeout
     QTimer m_retryTimer; // the wait before the next attempt
     int m_attempts = 0;
+    int m_httpStatus = 0;
     bool m_timedOut = false;
     bool m_holdsBreaker = false; // the breaker admitted the attempt in flight
     bool m_finished = false;

@@ -178,6 +178,7 @@ private:
     std::unique_ptr<FakeClock> m_clock;
     std::unique_ptr<QNetworkAccessManager> m_manager;
     std::unique_ptr<ResilientClient> m_client;
+    int m_lastStatus = -1; // the last run()'s ResilientReply::httpStatus()
 };
 
 void tst_ResilientClient::init()
@@ -213,6 +214,7 @@ Result<HttpResponse> tst_ResilientClient::run(const QString &path, const QByteAr
     if (finished.size() != 1)
         return tl::unexpected(
             Error { ErrorKind::Invalid, u"test: finished() more than once"_s, {}, std::nullopt });
+    m_lastStatus = reply->httpStatus();
     return reply->result();
 }
 
@@ -321,6 +323,7 @@ void tst_ResilientClient::mapsOutcomes()
              message.arg(m_server->url(u"/api/v1/namespaces/shop/pods"_s).toString()));
     QVERIFY(!result.error().hint.isEmpty());
     QCOMPARE(m_server->received().size(), requests);
+    QCOMPARE(m_lastStatus, status);
 }
 
 void tst_ResilientClient::honoursRetryAfterHeader()
@@ -464,6 +467,7 @@ void tst_ResilientClient::breakerOpensFailsFastAndRecovers()
     result = run(u"/api/v1/pods"_s);
     QVERIFY(!result);
     QCOMPARE(toString(result.error().kind), toString(ErrorKind::Network));
+    QCOMPARE(m_lastStatus, 0); // nothing was sent
     QVERIFY(result.error().message.contains(u"circuit open for "_s + endpoint));
     QCOMPARE(result.error().retryAfter, std::optional(1s));
     QVERIFY(result.error().hint.contains(u"1 s"_s));
