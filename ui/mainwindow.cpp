@@ -189,6 +189,8 @@ QTableView *MainWindow::createTable(const QString &accessibleName, const QString
     table->setTabKeyNavigation(false); // Tab leaves the table; arrows move inside it
     table->setHorizontalScrollMode(QAbstractItemView::ScrollPerPixel);
     table->verticalHeader()->hide();
+    table->verticalHeader()->setAccessibleName(tr("%1 rows").arg(accessibleName));
+    table->horizontalHeader()->setAccessibleName(tr("%1 columns").arg(accessibleName));
     table->verticalHeader()->setDefaultSectionSize(table->fontMetrics().height() + 8); // dense rows
     table->horizontalHeader()->setHighlightSections(false);
     table->horizontalHeader()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);

@@ -90,7 +90,7 @@ void tst_MainWindow::everyReadableWidgetHasAName()
         QVERIFY2(!label->accessibleName().isEmpty(), qPrintable(QStringLiteral("unnamed label: ") + label->text()));
     }
     for (QAbstractItemView *view : m_window->findChildren<QAbstractItemView *>())
-        QVERIFY(!view->accessibleName().isEmpty());
+        QVERIFY2(!view->accessibleName().isEmpty(), view->metaObject()->className());
 }
 
 void tst_MainWindow::showsTheLoadedPlugin()
