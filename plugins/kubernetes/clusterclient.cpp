@@ -1,6 +1,7 @@
 #include "clusterclient.h"
 
 #include "backoff.h"
+#include "bodydecoder.h"
 #include "responseparser.h"
 
 #include <QFile>
@@ -63,10 +64,18 @@ QNetworkRequest ClusterClient::request(const QString &path, const QUrlQuery &que
     if (!m_connection.tlsServerName.isEmpty())
         request.setPeerVerifyName(m_connection.tlsServerName);
     request.setRawHeader("Accept", "application/json");
+    // gzip only, as kubectl asks: Qt's own choice includes brotli, far slower for a server to produce.
+    // Bodies are inflated by BodyDecoder (an explicit header turns Qt's decompression off).
+    request.setRawHeader("Accept-Encoding", "gzip");
     request.setHeader(QNetworkRequest::UserAgentHeader, QStringLiteral("opsdeck/" OPSDECK_KUBERNETES_VERSION " (kubernetes source)"));
     if (!m_authorization.isEmpty())
         request.setRawHeader("Authorization", m_authorization);
     return request;
+}
+
+Result<QByteArray> ClusterClient::readBody(QNetworkReply *reply)
+{
+    return BodyDecoder::decode(reply->rawHeader("Content-Encoding"), reply->readAll());
 }
 
 bool ClusterClient::hasCredentials() const

@@ -34,7 +34,10 @@ public:
 
     // A manager with the kubeconfig's proxy; the caller owns it (one per long-running watch, DESIGN §12).
     QNetworkAccessManager *createManager(QObject *parent) const;
+    // Asks for gzip (Accept-Encoding): read the body with readBody().
     QNetworkRequest request(const QString &path, const QUrlQuery &query = {}) const;
+    // A finished reply's body, inflated when it came gzip-compressed; Error{Invalid} when it cannot be.
+    static Opsdeck::Result<QByteArray> readBody(QNetworkReply *reply);
 
     // Exec plugins must run before the first request: credentialsReady() or credentialsFailed() follows.
     bool hasCredentials() const;

@@ -93,13 +93,15 @@ void Informer::onListFinished()
     if (m_stopped || reply != m_listReply)
         return;
     m_listReply.clear();
-    QByteArray body = reply->readAll();
+    auto decoded = ClusterClient::readBody(reply);
+    QByteArray body = decoded ? std::move(*decoded) : QByteArray();
     const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     if (reply->error() != QNetworkReply::NoError || status != 200) {
         handleFailure(reply, body, QStringLiteral("listing %1").arg(m_endpoint.displayName()));
         return;
     }
-    auto page = m_parser.parseList(m_endpoint.kind, body, m_settings.parse);
+    auto page = decoded ? m_parser.parseList(m_endpoint.kind, body, m_settings.parse)
+                        : Result<ListPage>(tl::unexpected(decoded.error()));
     body = QByteArray(); // the page's text is not needed once parsed
     if (!page) {
         Error error = page.error();
@@ -166,6 +168,8 @@ void Informer::watch()
     query.addQueryItem(QStringLiteral("allowWatchBookmarks"), QStringLiteral("true"));
     query.addQueryItem(QStringLiteral("timeoutSeconds"), QString::number(std::max(1, timeout)));
     QNetworkRequest request = m_client->request(m_endpoint.path(m_settings.ns), query);
+    // A compressor holds small event lines back (DESIGN §12): the stream comes plain.
+    request.setRawHeader("Accept-Encoding", "identity");
     QNetworkReply *reply = m_watchManager->get(request);
     m_watchReply = reply;
     ++m_watchesStarted;
@@ -298,7 +302,7 @@ void Informer::onWatchFinished()
     }
     if (status != 200) {
         // No stream at all: an error answer (its body a Status) or no connection.
-        QByteArray body = reply->readAll();
+        QByteArray body = ClusterClient::readBody(reply).value_or(QByteArray());
         handleFailure(reply, body, QStringLiteral("watching %1").arg(m_endpoint.displayName()));
         return;
     }

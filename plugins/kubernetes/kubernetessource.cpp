@@ -10,6 +10,8 @@
 
 #include <QNetworkAccessManager>
 
+#include <algorithm>
+
 using namespace Opsdeck;
 using namespace std::chrono_literals;
 
@@ -29,9 +31,44 @@ Result<int> positiveInt(const SourceConfig &config, const QString &key, int fall
     return value;
 }
 
+// The `kinds` setting: plurals of ResourceEndpoint::watched(), as a list or comma separated; absent or
+// empty means all. An unknown plural is an Error{Config} naming the ones that exist.
+Result<QList<ResourceEndpoint>> watchedKinds(const SourceConfig &config)
+{
+    const QList<ResourceEndpoint> all = ResourceEndpoint::watched();
+    const QVariant value = config.settings.value(QStringLiteral("kinds"));
+    QStringList wanted = value.typeId() == QMetaType::QStringList ? value.toStringList()
+                                                                  : value.toString().split(u',');
+    for (QString &plural : wanted)
+        plural = plural.trimmed();
+    wanted.removeAll(QString());
+    if (wanted.isEmpty())
+        return all;
+    QList<ResourceEndpoint> chosen;
+    for (const ResourceEndpoint &endpoint : all) {
+        if (wanted.contains(endpoint.plural))
+            chosen << endpoint;
+    }
+    for (const QString &plural : std::as_const(wanted)) {
+        const bool known = std::any_of(all.begin(), all.end(), [&](const ResourceEndpoint &e) { return e.plural == plural; });
+        if (!known) {
+            QStringList plurals;
+            for (const ResourceEndpoint &endpoint : all)
+                plurals << endpoint.plural;
+            return makeError(ErrorKind::Config,
+                             QStringLiteral("kubernetes source '%1': setting 'kinds' names '%2', which is not one of %3")
+                                 .arg(config.id, plural, plurals.join(QStringLiteral(", "))));
+        }
+    }
+    return chosen;
+}
+
 } // namespace
 
-KubernetesSource::KubernetesSource() = default;
+KubernetesSource::KubernetesSource()
+    : m_endpoints(ResourceEndpoint::watched())
+{
+}
 
 KubernetesSource::~KubernetesSource()
 {
@@ -75,6 +112,10 @@ Result<void> KubernetesSource::applyConfig(const SourceConfig &config)
     settings.retryInitial = std::chrono::milliseconds(*retryInitial);
     settings.retryMax = std::chrono::milliseconds(*retryMax);
     settings.metricsInterval = std::chrono::seconds(*metricsInterval);
+    auto endpoints = watchedKinds(config);
+    if (!endpoints)
+        return tl::unexpected(endpoints.error());
+    m_endpoints = *endpoints;
     m_settings = settings;
     m_metricsEnabled = s.value(QStringLiteral("metrics"), true).toBool();
     return {};
@@ -131,7 +172,7 @@ void KubernetesSource::startInformers()
     const auto sink = [this](std::vector<Observation> &&observations) { enqueue(std::move(observations)); };
     // Lists and polls share one manager; every watch gets its own (DESIGN §12).
     m_listManager = m_client->createManager(this);
-    for (const ResourceEndpoint &endpoint : ResourceEndpoint::watched()) {
+    for (const ResourceEndpoint &endpoint : std::as_const(m_endpoints)) {
         auto *informer = new Informer(endpoint, m_settings, m_client, m_listManager, sink, this);
         connect(informer, &Informer::stateChanged, this, &KubernetesSource::updateStatus);
         m_informers.push_back(informer);

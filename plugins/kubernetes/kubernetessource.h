@@ -7,11 +7,13 @@
 //
 // Settings: kubeconfig (path; else KUBECONFIG, else ~/.kube/config), context (else current-context),
 // namespace (empty: all namespaces), appLabel (default "app", falls back to app.kubernetes.io/name),
-// metrics (bool, default true). For tests and tuning: pageSize (500), watchTimeoutSeconds (300),
+// metrics (bool, default true), kinds (plurals to watch, a list or comma separated — "pods,deployments,…";
+// default: every kind of ResourceEndpoint::watched()). For tests and tuning: pageSize (500), watchTimeoutSeconds (300),
 // retryInitialMs (500), retryMaxMs (30000), metricsIntervalSeconds (15).
 
 #include "datasource.h"
 #include "informersettings.h"
+#include "resourceendpoint.h"
 
 #include "clusterconnection.h"
 
@@ -53,6 +55,7 @@ private:
     Opsdeck::ClusterConnection m_connection;
     InformerSettings m_settings;
     bool m_metricsEnabled = true;
+    QList<ResourceEndpoint> m_endpoints; // the kinds this source watches
 
     ClusterClient *m_client = nullptr;
     QNetworkAccessManager *m_listManager = nullptr;

@@ -60,7 +60,8 @@ void PodMetricsPoller::onFinished()
     if (m_stopped || reply != m_reply)
         return;
     m_reply.clear();
-    QByteArray body = reply->readAll();
+    auto decoded = ClusterClient::readBody(reply);
+    QByteArray body = decoded ? std::move(*decoded) : QByteArray();
     const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     if (status == 404 || status == 503) {
         // No metrics-server (or its APIService is unavailable): one clear message, not one per poll.
@@ -81,7 +82,8 @@ void PodMetricsPoller::onFinished()
         setError(error);
         return;
     }
-    auto page = m_parser.parseList(ResourceKind::PodMetrics, body, m_settings.parse);
+    auto page = decoded ? m_parser.parseList(ResourceKind::PodMetrics, body, m_settings.parse)
+                        : Result<ListPage>(tl::unexpected(decoded.error()));
     if (!page) {
         Error error = page.error();
         error.message = QStringLiteral("%1: reading pod metrics: %2").arg(m_client->where(), error.message);
