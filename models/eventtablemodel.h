@@ -20,8 +20,8 @@ public:
         TypeColumn,
         ReasonColumn,
         ObjectColumn,
-        MessageColumn,
         CountColumn,
+        MessageColumn,
         ColumnCount,
     };
     Q_ENUM(Column)

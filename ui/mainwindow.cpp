@@ -110,8 +110,8 @@ MainWindow::MainWindow(SourceListModel *sources, ServiceStore *store, QWidget *p
     splitter->setChildrenCollapsible(false);
     splitter->addWidget(m_services);
     splitter->addWidget(createDetailPane());
-    splitter->setStretchFactor(0, 3);
-    splitter->setStretchFactor(1, 2);
+    splitter->setStretchFactor(0, 1);
+    splitter->setStretchFactor(1, 1);
     layout->addWidget(splitter, 1);
     setCentralWidget(central);
 
@@ -155,7 +155,17 @@ MainWindow::MainWindow(SourceListModel *sources, ServiceStore *store, QWidget *p
         if (current.isValid() && current.row() >= first.row() && current.row() <= last.row())
             updateDetailTitle();
     });
-    connect(m_podProxy, &QAbstractItemModel::modelReset, this, [this] { m_pods->resizeColumnsToContents(); });
+    // Fit the pods' columns to their content, but keep long pod and node names from pushing CPU and
+    // memory out of sight (names are elided in the middle, where pod names differ least).
+    const auto fitPods = [this] {
+        m_pods->resizeColumnsToContents();
+        const int em = m_pods->fontMetrics().horizontalAdvance(QLatin1Char('M'));
+        for (int column = 0; column < PodTableModel::ColumnCount; ++column)
+            m_pods->setColumnWidth(column, qMin(m_pods->columnWidth(column), (column == PodTableModel::NameColumn ? 20 : 11) * em));
+    };
+    connect(m_podProxy, &QAbstractItemModel::modelReset, this, fitPods);
+    connect(m_podProxy, &QAbstractItemModel::rowsInserted, this, fitPods);
+    m_pods->setTextElideMode(Qt::ElideMiddle);
     connect(store, &ServiceStore::contextsChanged, this, &MainWindow::onContextsChanged);
     connect(m_sources, &QAbstractItemModel::modelReset, this, &MainWindow::updateSourcesSummary);
     connect(m_sources, &QAbstractItemModel::dataChanged, this, &MainWindow::updateSourcesSummary);
@@ -274,11 +284,12 @@ QWidget *MainWindow::createDetailPane()
     m_events = createTable(tr("Events"), tr("The Kubernetes events of the selected service, newest first"));
     m_events->setModel(m_eventProxy);
     m_events->sortByColumn(EventTableModel::LastSeenColumn, Qt::DescendingOrder);
-    m_events->setColumnWidth(EventTableModel::LastSeenColumn, 90);
-    m_events->setColumnWidth(EventTableModel::TypeColumn, 70);
-    m_events->setColumnWidth(EventTableModel::ReasonColumn, 130);
-    m_events->setColumnWidth(EventTableModel::ObjectColumn, 220);
-    m_events->horizontalHeader()->moveSection(EventTableModel::CountColumn, EventTableModel::ObjectColumn + 1);
+    const int em = m_events->fontMetrics().horizontalAdvance(QLatin1Char('M'));
+    m_events->setColumnWidth(EventTableModel::LastSeenColumn, 8 * em);
+    m_events->setColumnWidth(EventTableModel::TypeColumn, 6 * em);
+    m_events->setColumnWidth(EventTableModel::ReasonColumn, 10 * em);
+    m_events->setColumnWidth(EventTableModel::ObjectColumn, 16 * em);
+    m_events->setColumnWidth(EventTableModel::CountColumn, 4 * em);
 
     auto *split = new QSplitter(Qt::Horizontal, pane);
     split->setChildrenCollapsible(false);
@@ -293,8 +304,8 @@ QWidget *MainWindow::createDetailPane()
     };
     split->addWidget(titled(tr("Pods"), m_pods));
     split->addWidget(titled(tr("Events"), m_events));
-    split->setStretchFactor(0, 1);
-    split->setStretchFactor(1, 1);
+    split->setStretchFactor(0, 11);
+    split->setStretchFactor(1, 9);
     layout->addWidget(split, 1);
     return pane;
 }
@@ -320,7 +331,6 @@ QDockWidget *MainWindow::createSourcesDock()
     m_message = valueLabel(tr("Connection message"), cluster);
     m_message->setWordWrap(true);
     m_message->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
-    m_server->setWordWrap(true);
     form->addRow(tr("State:"), m_state);
     form->addRow(tr("Context:"), m_context);
     form->addRow(tr("Server:"), m_server);
@@ -343,6 +353,7 @@ QDockWidget *MainWindow::createSourcesDock()
     m_plugins->setEditTriggers(QAbstractItemView::NoEditTriggers);
     sourcesLayout->addWidget(m_plugins);
     layout->addWidget(sourcesBox, 1);
+    content->setMinimumWidth(content->fontMetrics().horizontalAdvance(QLatin1Char('M')) * 22);
     dock->setWidget(content);
     return dock;
 }
@@ -464,6 +475,7 @@ void MainWindow::setConnection(const ConnectionInfo &info)
     m_state->setText(stateWord(info.state));
     m_context->setText(info.contextName.isEmpty() ? dash : info.contextName);
     m_server->setText(info.server.isEmpty() ? dash : info.server);
+    m_server->setToolTip(info.server);
     m_version->setText(info.serverVersion.isEmpty() ? dash : info.serverVersion);
     m_message->setText(info.message);
     m_message->setVisible(!info.message.isEmpty());

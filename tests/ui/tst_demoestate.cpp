@@ -115,8 +115,8 @@ void tst_DemoEstate::showsTheSeedServices()
     QTRY_VERIFY_WITH_TIMEOUT(cell(QStringLiteral("productservice"), ServiceTableModel::StableColumn).endsWith(QStringLiteral("/3"))
                                  || cell(QStringLiteral("productservice"), ServiceTableModel::HpaColumn).contains(QStringLiteral("(2–10)")),
                              30000);
-    QCOMPARE(cell(QStringLiteral("productservice"), ServiceTableModel::HpaColumn).right(7), QStringLiteral("(2–10)"));
-    QCOMPARE(cell(QStringLiteral("orderservice"), ServiceTableModel::HpaColumn).right(7), QStringLiteral("(3–20)"));
+    QCOMPARE(cell(QStringLiteral("productservice"), ServiceTableModel::HpaColumn).endsWith(QStringLiteral("(2–10)")), true);
+    QCOMPARE(cell(QStringLiteral("orderservice"), ServiceTableModel::HpaColumn).endsWith(QStringLiteral("(3–20)")), true);
     // Canary weights: Ingress annotations for two, the HTTPRoute's weights for notificationservice.
     QCOMPARE(cell(QStringLiteral("productservice"), ServiceTableModel::CanaryWeightColumn), QStringLiteral("10%"));
     QCOMPARE(cell(QStringLiteral("orderservice"), ServiceTableModel::CanaryWeightColumn), QStringLiteral("0%"));
