@@ -34,6 +34,10 @@ const T *as(const KubernetesObject &object)
     return std::get_if<T>(&object);
 }
 
+// A pointer into a temporary would dangle: callers pass a stored object (see Collector::at).
+template<typename T>
+const T *as(const KubernetesObject &&object) = delete;
+
 } // namespace
 
 // Everything the sources published, and the state a store would build from it.
@@ -46,6 +50,14 @@ public:
     QHash<ResourceKey, KubernetesObject> state;
     QSet<QPair<QString, int>> synced; // (context, kind)
     QHash<QString, SourceStatus> statuses;
+
+    // The stored object (an empty one when the key is unknown), by reference so pointers into it stay valid.
+    const KubernetesObject &at(const ResourceKey &key) const
+    {
+        static const KubernetesObject none;
+        const auto it = state.constFind(key);
+        return it == state.constEnd() ? none : *it;
+    }
 
     void onBatch(const ObservationBatch &batch)
     {
@@ -114,6 +126,7 @@ private:
     std::unique_ptr<PluginLoader> m_plugins;
     std::unique_ptr<SourceHost> m_host;
     Collector m_collector;
+    QString m_kubeconfig;
 
     // One request to the sim as its admin; returns (status, body).
     QPair<int, QByteArray> call(const QByteArray &verb, const QString &path, const QByteArray &body = {},
@@ -219,6 +232,7 @@ private Q_SLOTS:
         QVERIFY(m_proxy->listen());
         const QString path = writeKubeconfig();
         QVERIFY(!path.isEmpty());
+        m_kubeconfig = path;
 
         m_plugins = std::make_unique<PluginLoader>(QStringList{QStringLiteral(OPSDECK_PLUGIN_BUILD_DIR)});
         m_plugins->load();
@@ -241,6 +255,13 @@ private Q_SLOTS:
         QVERIFY(!refused);
         QVERIFY(refused.error().kind == ErrorKind::Config);
         QVERIFY(refused.error().message.contains(u"nope"));
+        auto unknownKind = factory->createSource();
+        const auto refusedKind = unknownKind->configure(
+            SourceConfig{QStringLiteral("bad-kind"), {{QStringLiteral("kubeconfig"), path},
+                                                      {QStringLiteral("kinds"), QStringLiteral("pods,widgets")}}});
+        QVERIFY(!refusedKind);
+        QVERIFY(refusedKind.error().kind == ErrorKind::Config);
+        QVERIFY(refusedKind.error().message.contains(u"widgets"));
 
         m_host = std::make_unique<SourceHost>();
         connect(m_host.get(), &SourceHost::observationsReady, &m_collector, &Collector::onBatch);
@@ -289,7 +310,7 @@ private Q_SLOTS:
         const auto deployments = m_collector.keys(ctx, ResourceKind::Deployment);
         QCOMPARE(deployments.size(), 6);
         for (const ResourceKey &key : deployments) {
-            const auto *d = as<DeploymentInfo>(m_collector.state.value(key));
+            const auto *d = as<DeploymentInfo>(m_collector.at(key));
             QVERIFY(d);
             QCOMPARE(d->ns, kNs);
             QVERIFY(!d->image.isEmpty());
@@ -310,7 +331,7 @@ private Q_SLOTS:
         QVERIFY(pods.size() >= 10);
         QVERIFY2(std::abs(int(pods.size()) - serverPods) <= 3, qPrintable(QStringLiteral("%1 vs %2").arg(pods.size()).arg(serverPods)));
         for (const ResourceKey &key : pods) {
-            const auto *p = as<PodInfo>(m_collector.state.value(key));
+            const auto *p = as<PodInfo>(m_collector.at(key));
             QVERIFY(p);
             QVERIFY(!p->app.isEmpty());
             QVERIFY(!p->ownerReplicaSet.isEmpty());
@@ -319,7 +340,7 @@ private Q_SLOTS:
         const auto hpas = m_collector.keys(ctx, ResourceKind::HorizontalPodAutoscaler);
         QCOMPARE(hpas.size(), 3);
         for (const ResourceKey &key : hpas) {
-            const auto *h = as<HpaInfo>(m_collector.state.value(key));
+            const auto *h = as<HpaInfo>(m_collector.at(key));
             QVERIFY(h->targetName.endsWith(u"-stable"));
             QVERIFY(h->maxReplicas >= h->minReplicas);
             QCOMPARE(h->cpuTargetPercent, std::optional<int>(70));
@@ -327,7 +348,7 @@ private Q_SLOTS:
 
         bool canaryIngress = false;
         for (const ResourceKey &key : m_collector.keys(ctx, ResourceKind::Ingress)) {
-            const auto *i = as<IngressInfo>(m_collector.state.value(key));
+            const auto *i = as<IngressInfo>(m_collector.at(key));
             if (i->canary && i->backendService.startsWith(u"productservice")) {
                 canaryIngress = true;
                 QCOMPARE(i->canaryWeight, 10);
@@ -337,7 +358,7 @@ private Q_SLOTS:
 
         const auto routes = m_collector.keys(ctx, ResourceKind::HttpRoute);
         QCOMPARE(routes.size(), 1);
-        const auto *route = as<HttpRouteInfo>(m_collector.state.value(routes[0]));
+        const auto *route = as<HttpRouteInfo>(m_collector.at(routes[0]));
         QVERIFY(route->name.startsWith(u"notificationservice"));
         QVERIFY(route->backendRefs.size() >= 2);
 
@@ -348,7 +369,7 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(!m_collector.keys(ctx, ResourceKind::PodMetrics).isEmpty(), 20000);
         bool busy = false;
         for (const ResourceKey &key : m_collector.keys(ctx, ResourceKind::PodMetrics)) {
-            const auto *m = as<PodMetricsInfo>(m_collector.state.value(key));
+            const auto *m = as<PodMetricsInfo>(m_collector.at(key));
             busy = busy || (m->cpuMillicores > 0 && m->memoryBytes > 0);
         }
         QVERIFY(busy);
@@ -378,8 +399,8 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(scaledTo3(), 15000);
         // The other context sees it too, in its own keys.
         const ResourceKey execKey{QStringLiteral("exec"), ResourceKind::Deployment, kNs, QStringLiteral("orderservice-canary")};
-        QTRY_VERIFY_WITH_TIMEOUT(as<DeploymentInfo>(m_collector.state.value(execKey))
-                                     && as<DeploymentInfo>(m_collector.state.value(execKey))->desiredReplicas == 3,
+        QTRY_VERIFY_WITH_TIMEOUT(as<DeploymentInfo>(m_collector.at(execKey))
+                                     && as<DeploymentInfo>(m_collector.at(execKey))->desiredReplicas == 3,
                                  15000);
     }
 
@@ -528,6 +549,32 @@ private Q_SLOTS:
         }
         QVERIFY2(execBatches * 3 < patches, qPrintable(QStringLiteral("%1 batches").arg(execBatches)));
         QVERIFY2(minGapMs >= 40, qPrintable(QStringLiteral("batches %1 ms apart").arg(minGapMs)));
+    }
+
+    void kindsSettingLimitsTheWatchedKinds()
+    {
+        // Last: a host of its own, so the shared sources' counters above are not disturbed.
+        Collector collector;
+        SourceHost host;
+        connect(&host, &SourceHost::observationsReady, &collector, &Collector::onBatch);
+        connect(&host, &SourceHost::statusChanged, &collector,
+                [&collector](const QString &id, const SourceStatus &status) { collector.statuses.insert(id, status); });
+        const QString id = QStringLiteral("k8s-kinds");
+        auto source = makeSource(id, {{QStringLiteral("kubeconfig"), m_kubeconfig},
+                                      {QStringLiteral("kinds"), QStringList{QStringLiteral("pods"), QStringLiteral("deployments")}},
+                                      {QStringLiteral("metrics"), false}});
+        QVERIFY(source);
+        QVERIFY(host.add(std::move(source)));
+        host.startAll();
+        // Ok needs every watched informer synced: only the two asked for exist.
+        QTRY_VERIFY_WITH_TIMEOUT(collector.statuses.value(id).state == SourceStatus::State::Ok, 30000);
+        const QString ctx = QStringLiteral("proxied");
+        QCOMPARE(collector.synced, (QSet<QPair<QString, int>>{{ctx, int(ResourceKind::Pod)}, {ctx, int(ResourceKind::Deployment)}}));
+        QVERIFY(!collector.keys(ctx, ResourceKind::Pod).isEmpty());
+        QVERIFY(!collector.keys(ctx, ResourceKind::Deployment).isEmpty());
+        for (auto it = collector.state.cbegin(); it != collector.state.cend(); ++it)
+            QVERIFY2(it.key().kind == ResourceKind::Pod || it.key().kind == ResourceKind::Deployment,
+                     qPrintable(toString(it.key().kind)));
     }
 };
 
