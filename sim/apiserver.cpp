@@ -1,5 +1,6 @@
 #include "apiserver.h"
 
+#include "apifaults.h"
 #include "apistatus.h"
 #include "certificateauthority.h"
 #include "discovery.h"
@@ -249,7 +250,118 @@ void ApiServer::sendObject(Call &call, httplib::Response &res, int status, const
     }
 }
 
+namespace {
+
+// The start of a List body of exactly `total` bytes: `{"kind":"List",...,"items":[{},{},...   ]}`,
+// produced piecewise so a 200 MB answer never sits in memory.
+void hugeBody(std::uint64_t total, std::uint64_t offset, std::size_t length, std::string &out)
+{
+    static const std::string head = "{\"kind\":\"List\",\"apiVersion\":\"v1\",\"metadata\":{\"resourceVersion\":\"1\"},"
+                                    "\"items\":[";
+    static const std::string tail = "]}";
+    const std::uint64_t middle = total - head.size() - tail.size();
+    const std::uint64_t units = middle >= 2 ? (middle - 2) / 3 : 0;
+    out.resize(length);
+    for (std::size_t i = 0; i < length; ++i) {
+        const std::uint64_t at = offset + i;
+        char c = ' ';
+        if (at < head.size()) {
+            c = head[at];
+        } else if (at >= total - tail.size()) {
+            c = tail[at - (total - tail.size())];
+        } else {
+            const std::uint64_t m = at - head.size();
+            if (m < 2)
+                c = "{}"[m];
+            else if ((m - 2) / 3 < units)
+                c = ",{}"[(m - 2) % 3];
+        }
+        out[i] = c;
+    }
+}
+
+} // namespace
+
 void ApiServer::handle(const httplib::Request &req, httplib::Response &res)
+{
+    const std::string &path = req.path;
+    if (path == "/_opsdeck" || path.rfind("/_opsdeck/", 0) == 0) {
+        if (!m_extensionHandler || !m_extensionHandler(req, res))
+            sendError(res, apistatus::notFoundPath());
+        return;
+    }
+    if (!m_faults)
+        return route(req, res);
+
+    using Kind = ApiFault::Kind;
+    const bool isWatch = req.get_param_value("watch") == "1" || req.get_param_value("watch") == "true";
+    const FaultRequest request = FaultRequest::describe(req.method, path, isWatch);
+    if (const auto fault = m_faults->take(request, {Kind::Unauthorized, Kind::Throttle, Kind::ServerError,
+                                                    Kind::WatchGone, Kind::Huge})) {
+        switch (fault->kind) {
+        case Kind::Unauthorized:
+            return sendError(res, apistatus::unauthorized());
+        case Kind::Throttle: {
+            ApiError error{429, "TooManyRequests", "the server has received too many requests and has asked us to "
+                                                   "try again later",
+                           {{"retryAfterSeconds", fault->retryAfterSeconds}}};
+            return sendError(res, error);
+        }
+        case Kind::ServerError:
+            if (fault->code == 503)
+                return sendError(res, apistatus::serviceUnavailable("the server is currently unable to handle the "
+                                                                    "request"));
+            return sendError(res, apistatus::internal("an error on the server (\"injected fault\") has prevented the "
+                                                      "request from succeeding"));
+        case Kind::WatchGone: {
+            const ApiError gone = apistatus::expired("too old resource version: " + req.get_param_value("resourceVersion")
+                                                     + " (" + std::to_string(m_store.resourceVersion()) + ")");
+            if (fault->mode == "http")
+                return sendError(res, gone);
+            const std::string line = jsonText({{"type", "ERROR"}, {"object", apistatus::toJson(gone)}}) + "\n";
+            res.status = 200;
+            res.set_header("Cache-Control", "no-cache, private");
+            res.set_chunked_content_provider("application/json;stream=watch", [line](std::size_t, httplib::DataSink &sink) {
+                sink.write(line.data(), line.size());
+                sink.done();
+                return true;
+            });
+            return;
+        }
+        case Kind::Huge: {
+            const std::uint64_t total = std::max<std::uint64_t>(fault->bytes, 128);
+            res.status = 200;
+            res.set_content_provider(static_cast<std::size_t>(total), "application/json",
+                                     [total](std::size_t offset, std::size_t length, httplib::DataSink &sink) {
+                                         std::string chunk;
+                                         hugeBody(total, offset, std::min<std::size_t>(length, 256 * 1024), chunk);
+                                         return sink.write(chunk.data(), chunk.size());
+                                     });
+            return;
+        }
+        default:
+            break;
+        }
+    }
+    if (const auto stall = m_faults->take(request, {Kind::Stall}))
+        m_faults->stall(stall->id, stall->stallSeconds);
+    route(req, res);
+    if (res.status != 200 || res.body.empty() || request.watch || (request.verb != "get" && request.verb != "list"))
+        return;
+    if (const auto fault = m_faults->take(request, {Kind::Truncate, Kind::Malformed})) {
+        std::string &body = res.body;
+        if (fault->kind == Kind::Truncate) {
+            body.resize(body.size() / 2); // cut mid-document: the JSON never closes
+        } else {
+            // Valid-looking start, then a broken token in the middle: `"kind": "PodList",` stays parseable
+            // up to here, so a parser fails deep inside, not on the first byte.
+            const std::size_t at = body.size() / 2;
+            body = body.substr(0, at) + "\x01}{,\"oops\" ::: [nul" + body.substr(at);
+        }
+    }
+}
+
+void ApiServer::route(const httplib::Request &req, httplib::Response &res)
 {
     const std::string &path = req.path;
     if (path == "/healthz" || path == "/livez" || path == "/readyz") {
@@ -605,12 +717,30 @@ void ApiServer::watch(Call &call, const httplib::Request &req, httplib::Response
     }
 
     auto stream = std::make_shared<WatchStream>(m_store, std::move(options));
+    // Injected faults may cut this stream mid-event (ApiFaults::WatchTap).
+    std::shared_ptr<ApiFaults::WatchTap> tap;
+    if (m_faults)
+        tap = m_faults->openWatch(FaultRequest::describe(req.method, req.path, true));
     res.status = 200;
     res.set_header("Cache-Control", "no-cache, private");
     // Not "application/json": cpp-httplib would gzip it when the client accepts gzip and hold the
     // small watch lines back (DESIGN §12). Clients parse the media type and ignore the parameter.
-    res.set_chunked_content_provider("application/json;stream=watch", [stream](std::size_t, httplib::DataSink &sink) {
-        const auto step = stream->pump([&sink](const std::string &data) { return sink.write(data.data(), data.size()); });
+    res.set_chunked_content_provider("application/json;stream=watch", [stream, tap](std::size_t, httplib::DataSink &sink) {
+        if (tap && tap->dropNow()) {
+            static const std::string partial = "{\"type\":\"MODIFIED\",\"object\":{\"kind\":\"";
+            sink.write(partial.data(), partial.size());
+            return false; // closes the connection without the last chunk
+        }
+        const auto step = stream->pump([&sink, &tap](const std::string &data) {
+            if (tap) {
+                const std::size_t allowed = tap->allow(data);
+                if (allowed < data.size()) {
+                    sink.write(data.data(), allowed);
+                    return false;
+                }
+            }
+            return sink.write(data.data(), data.size());
+        });
         if (step == WatchStream::Step::Failed)
             return false;
         if (step == WatchStream::Step::Done)
@@ -1028,7 +1158,7 @@ void ApiServer::serviceProxy(Call &call, const httplib::Request &req, httplib::R
                 ++ready;
         }
     }
-    if (total == 0)
+    if (ready == 0)
         return sendError(res, apistatus::serviceUnavailable("no endpoints available for service \"" + name + "\""));
     const std::string status = ready == total ? "Healthy" : ready > 0 ? "Degraded" : "Unhealthy";
     const Json entry = {{"status", status},

@@ -25,6 +25,7 @@ struct Response;
 
 namespace sim {
 
+class ApiFaults;
 class CertificateAuthority;
 struct ResourceInfo;
 
@@ -49,6 +50,8 @@ struct ProxyReply
 };
 using ServiceProxyHandler = std::function<std::optional<ProxyReply>(
     const std::string &ns, const std::string &service, const std::string &method, const std::string &path)>;
+// Answers the simulator's own endpoints under /_opsdeck/ (chaos controls, telemetry); false: not mine.
+using ExtensionHandler = std::function<bool(const httplib::Request &, httplib::Response &)>;
 
 class ApiServer
 {
@@ -70,11 +73,16 @@ public:
     // Optional: the simulation's own answer for a service's endpoints (health and more). Without it,
     // or when it returns nullopt, the proxy answers a health report derived from pod readiness.
     void setServiceProxyHandler(ServiceProxyHandler handler) { m_proxyHandler = std::move(handler); }
+    // Requests under /_opsdeck/ go to this handler, before authentication and never faulted.
+    void setExtensionHandler(ExtensionHandler handler) { m_extensionHandler = std::move(handler); }
+    // API-server faults to inject (issue 4); null: none. Must outlive the server.
+    void setFaults(ApiFaults *faults) { m_faults = faults; }
 
 private:
     struct Call;
 
     void handle(const httplib::Request &req, httplib::Response &res);
+    void route(const httplib::Request &req, httplib::Response &res);
     void handleResource(Call &call, const httplib::Request &req, httplib::Response &res);
     void get(Call &call, httplib::Response &res);
     void list(Call &call, const httplib::Request &req, httplib::Response &res);
@@ -99,6 +107,8 @@ private:
     TableConverter m_tables;
     ListPager m_pager;
     ServiceProxyHandler m_proxyHandler;
+    ExtensionHandler m_extensionHandler;
+    ApiFaults *m_faults = nullptr;
     std::unique_ptr<httplib::Server> m_server;
     std::thread m_thread;
     int m_port = -1;

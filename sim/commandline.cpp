@@ -7,7 +7,9 @@ namespace sim {
 std::string CommandLine::usage()
 {
     return "usage: opsdeck-sim [--scenario FILE] [--listen HOST:PORT] [--plain-http] [--speed X] [--seed N]\n"
-           "                   [--write-kubeconfig PATH]\n";
+           "                   [--write-kubeconfig PATH]\n"
+           "       opsdeck-sim chaos --kubeconfig FILE COMMAND ...   (opsdeck-sim chaos --help)\n"
+           "       opsdeck-sim fault --kubeconfig FILE KIND ...\n";
 }
 
 std::string CommandLine::defaultScenario()

@@ -1,9 +1,12 @@
 // opsdeck-sim: the simulated estate behind `opsdeck --demo` and the integration tests (DESIGN §10).
 // Prints one ready line on stdout once it serves, then runs until SIGTERM or SIGINT.
 
+#include "apifaults.h"
 #include "apiserver.h"
 #include "authorizer.h"
 #include "certificateauthority.h"
+#include "chaosapi.h"
+#include "chaosclient.h"
 #include "commandline.h"
 #include "kubeconfigwriter.h"
 #include "objectstore.h"
@@ -19,6 +22,9 @@
 
 int main(int argc, char **argv)
 {
+    if (argc > 1 && (std::string(argv[1]) == "chaos" || std::string(argv[1]) == "fault"))
+        return sim::ChaosClient::run(std::vector<std::string>(argv + 1, argv + argc), std::cout, std::cerr);
+
     std::string error;
     const auto cl = sim::CommandLine::parse(std::vector<std::string>(argv + 1, argv + argc), error);
     if (!cl) {
@@ -69,6 +75,9 @@ int main(int argc, char **argv)
     options.host = cl->host;
     options.port = cl->port;
     sim::ApiServer server(store, authorizer, [&clock] { return clock.now(); }, options, ca.get());
+    sim::ApiFaults faults;
+    sim::ChaosApi chaos(simulation, faults, authorizer);
+    chaos.install(server);
     if (server.bind() < 0) {
         std::cerr << "opsdeck-sim: cannot listen on " << cl->host << ":" << cl->port << "\n";
         return 2;
@@ -90,6 +99,7 @@ int main(int argc, char **argv)
         int received = 0;
         sigwait(&signals, &received);
         store.shutdown(); // wakes every watch
+        faults.shutdown(); // and every stalled request
         server.stop();
     });
 

@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <cctype>
 #include <cstdio>
 #include <fstream>
 #include <set>
@@ -81,9 +82,73 @@ void readTrack(const Reader &r, const YAML::Node &node, const std::string &where
         r.fail(where + ".replicas", "must not be negative");
 }
 
+void readResilience(const Reader &r, const YAML::Node &node, const std::string &where, ResilienceSpec &spec)
+{
+    if (!node)
+        return;
+    r.allowOnly(node, where, {"retries", "backoffMs", "timeoutMs", "failureThreshold", "breakSeconds"});
+    r.read(node, "retries", where, spec.retries);
+    r.read(node, "backoffMs", where, spec.backoffMs);
+    r.read(node, "timeoutMs", where, spec.timeoutMs);
+    r.read(node, "failureThreshold", where, spec.failureThreshold);
+    r.read(node, "breakSeconds", where, spec.breakSeconds);
+    if (spec.retries < 0 || spec.retries > 10 || spec.backoffMs < 0 || spec.timeoutMs < 1 || spec.failureThreshold < 1
+        || spec.breakSeconds < 1)
+        r.fail(where, "needs 0 <= retries <= 10, backoffMs >= 0, timeoutMs >= 1, failureThreshold >= 1, "
+                      "breakSeconds >= 1");
+}
+
+// "productservice" -> "ProductService", "order-events" -> "Order-events": how the services name
+// their breakers in health descriptions.
+std::string displayNameOf(const std::string &name)
+{
+    std::string out = name;
+    if (!out.empty())
+        out[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(out[0])));
+    const std::string suffix = "service";
+    if (out.size() > suffix.size() && out.compare(out.size() - suffix.size(), suffix.size(), suffix) == 0)
+        out[out.size() - suffix.size()] = 'S';
+    return out;
+}
+
+void readDependencies(const Reader &r, const YAML::Node &node, const std::string &where, ServiceSpec &s)
+{
+    if (!node || node.IsNull())
+        return;
+    if (!node.IsSequence())
+        r.fail(where, "expected a list");
+    for (std::size_t i = 0; i < node.size(); ++i) {
+        const YAML::Node d = node[i];
+        const std::string at = where + "[" + std::to_string(i) + "]";
+        r.allowOnly(d, at, {"service", "kind", "name", "displayName", "queue", "critical", "resilience"});
+        DependencySpec dep;
+        dep.kind = "http";
+        dep.resilience = s.resilience;
+        r.read(d, "service", at, dep.target);
+        r.read(d, "kind", at, dep.kind);
+        r.read(d, "name", at, dep.name);
+        r.read(d, "displayName", at, dep.displayName);
+        r.read(d, "queue", at, dep.queue);
+        r.read(d, "critical", at, dep.critical);
+        readResilience(r, d["resilience"], at + ".resilience", dep.resilience);
+        if (dep.target.empty())
+            r.fail(at + ".service", "is required");
+        if (dep.kind != "http" && dep.kind != "queue")
+            r.fail(at + ".kind", "must be \"http\" or \"queue\", not \"" + dep.kind + "\"");
+        if (dep.kind == "queue" && dep.queue.empty())
+            dep.queue = dep.target + "-queue";
+        if (dep.name.empty())
+            dep.name = dep.kind == "queue" ? dep.queue : dep.target;
+        if (dep.displayName.empty())
+            dep.displayName = displayNameOf(dep.kind == "queue" ? dep.queue : dep.target);
+        s.dependencies.push_back(std::move(dep));
+    }
+}
+
 // Per-service settings that `defaults` and `generate.template` may also carry.
 void readServiceSettings(const Reader &r, const YAML::Node &node, const std::string &where, ServiceSpec &s)
 {
+    readResilience(r, node["resilience"], where + ".resilience", s.resilience);
     r.read(node, "routing", where, s.routing);
     r.read(node, "canaryWeight", where, s.canaryWeight);
     r.read(node, "maxUnavailable", where, s.maxUnavailable);
@@ -110,7 +175,8 @@ void readServiceSettings(const Reader &r, const YAML::Node &node, const std::str
     }
 }
 
-const std::set<std::string> kSettingKeys = {"routing", "canaryWeight", "maxUnavailable", "resources", "traffic", "hpa"};
+const std::set<std::string> kSettingKeys = {"routing", "canaryWeight", "maxUnavailable", "resources",
+                                            "traffic", "hpa", "resilience"};
 
 std::set<std::string> withSettings(std::set<std::string> keys)
 {
@@ -245,7 +311,8 @@ Scenario Scenario::parse(const std::string &yamlText, const std::string &origin)
         for (std::size_t i = 0; i < services.size(); ++i) {
             const YAML::Node node = services[i];
             const std::string where = "services[" + std::to_string(i) + "]";
-            r.allowOnly(node, where, withSettings({"name", "image", "path", "database", "stable", "canary"}));
+            r.allowOnly(node, where,
+                        withSettings({"name", "image", "path", "database", "stable", "canary", "dependencies"}));
             ServiceSpec s = defaults;
             s.hpa.enabled = false;
             r.read(node, "name", where, s.name);
@@ -256,6 +323,7 @@ Scenario Scenario::parse(const std::string &yamlText, const std::string &origin)
             readTrack(r, node["stable"], where + ".stable", s.stable);
             s.hasCanary = node["canary"].IsDefined();
             readTrack(r, node["canary"], where + ".canary", s.canary);
+            readDependencies(r, node["dependencies"], where + ".dependencies", s);
             validate(r, s, where);
             scenario.services.push_back(std::move(s));
         }
@@ -273,6 +341,25 @@ Scenario Scenario::parse(const std::string &yamlText, const std::string &origin)
             s.path = "/" + s.name;
         if (s.database.empty())
             s.database = s.name;
+        for (const auto &dep : s.dependencies) {
+            if (dep.target == s.name)
+                r.fail("services", "\"" + s.name + "\" depends on itself");
+        }
+        // Every service reaches its own database through a pipeline of its own.
+        DependencySpec db;
+        db.name = s.database + "-db";
+        db.kind = "sql";
+        db.target = s.database;
+        db.displayName = displayNameOf(s.database) + " database";
+        db.critical = true;
+        db.resilience = s.resilience;
+        s.dependencies.push_back(std::move(db));
+    }
+    for (const auto &s : scenario.services) {
+        for (const auto &dep : s.dependencies) {
+            if (dep.kind != "sql" && !names.count(dep.target))
+                r.fail("services", "\"" + s.name + "\" depends on unknown service \"" + dep.target + "\"");
+        }
     }
     if (scenario.services.empty())
         r.fail("services", "the scenario has no services");

@@ -33,6 +33,30 @@ struct TrafficSpec
     double memoryMi = 160;       // working set at rest
 };
 
+// The Polly-style pipeline guarding one dependency: retry with exponential backoff, a timeout per
+// attempt, a consecutive-failure circuit breaker and a fallback (DESIGN §10).
+struct ResilienceSpec
+{
+    int retries = 3;          // attempts after the first
+    int backoffMs = 200;      // delay before the first retry, doubled for each further one
+    int timeoutMs = 1000;     // per attempt
+    int failureThreshold = 5; // consecutive handled failures that open the breaker
+    int breakSeconds = 30;    // how long it stays open before a half-open probe
+};
+
+// A dependency of a service: another service over HTTP, a queue another service consumes, or the
+// service's own SQL database (added for every service).
+struct DependencySpec
+{
+    std::string name;        // health entry and pipeline name, e.g. "productservice", "products-db"
+    std::string kind;        // "http" | "queue" | "sql"
+    std::string target;      // the called or consuming service, or the database name for sql
+    std::string displayName; // e.g. "ProductService", used in descriptions
+    std::string queue;       // queue name for kind queue
+    bool critical = false;   // an open breaker makes the report Unhealthy (no useful fallback)
+    ResilienceSpec resilience;
+};
+
 struct ServiceSpec
 {
     std::string name;
@@ -51,6 +75,8 @@ struct ServiceSpec
     std::string memoryRequest = "128Mi";
     std::string cpuLimit = "500m";
     std::string memoryLimit = "256Mi";
+    ResilienceSpec resilience;                 // default for its dependencies
+    std::vector<DependencySpec> dependencies;  // declared ones, then the database (kind sql)
 };
 
 struct Scenario

@@ -6,11 +6,13 @@
 #include "controllers/hpacontroller.h"
 #include "controllers/metricscontroller.h"
 #include "controllers/podlifecyclecontroller.h"
+#include "controllers/kubeutil.h"
 #include "controllers/replicasetcontroller.h"
 #include "controllers/simcontext.h"
 #include "controllers/trafficmodel.h"
 #include "scenario.h"
 
+#include <set>
 #include <stdexcept>
 
 namespace sim {
@@ -64,6 +66,10 @@ void Simulation::load()
     auto traffic = std::make_unique<TrafficModel>(*context);
     m_traffic = traffic.get();
     m_controllers.push_back(std::move(traffic));
+    // The services' pipelines see the load and readiness the traffic model just computed.
+    auto resilience = std::make_unique<ResilienceController>(*context, m_telemetry);
+    m_resilience = resilience.get();
+    m_controllers.push_back(std::move(resilience));
     m_controllers.push_back(std::make_unique<MetricsController>(*context));
     m_controllers.push_back(std::make_unique<HpaController>(*context));
 
@@ -144,7 +150,187 @@ bool Simulation::setTrafficSpike(const std::string &service, double factor)
     if (!m_context || !m_context->service(service) || !(factor >= 0))
         return false;
     m_traffic->setSpike(service, factor);
+    if (factor == 1.0)
+        m_spikes.erase(service);
+    else
+        m_spikes[service] = factor;
     return true;
+}
+
+bool Simulation::setErrorRate(const std::string &service, const std::string &track, double fraction)
+{
+    std::lock_guard lock(m_stepMutex);
+    if (!m_context || !m_context->service(service) || !(track.empty() || validTrack(track)) || !(fraction >= 0)
+        || fraction > 1)
+        return false;
+    auto &chaos = m_context->chaos[service];
+    for (const char *t : {"stable", "canary"}) {
+        if (!track.empty() && track != t)
+            continue;
+        if (fraction > 0)
+            chaos.errorRate[t] = fraction;
+        else
+            chaos.errorRate.erase(t);
+    }
+    if (chaos.empty())
+        m_context->chaos.erase(service);
+    return true;
+}
+
+bool Simulation::setLatency(const std::string &service, const std::string &track, double addedMs)
+{
+    std::lock_guard lock(m_stepMutex);
+    if (!m_context || !m_context->service(service) || !(track.empty() || validTrack(track)) || !(addedMs >= 0)
+        || addedMs > 600000)
+        return false;
+    auto &chaos = m_context->chaos[service];
+    for (const char *t : {"stable", "canary"}) {
+        if (!track.empty() && track != t)
+            continue;
+        if (addedMs > 0)
+            chaos.latencyMs[t] = addedMs;
+        else
+            chaos.latencyMs.erase(t);
+    }
+    if (chaos.empty())
+        m_context->chaos.erase(service);
+    return true;
+}
+
+bool Simulation::setDatabaseDown(const std::string &service, bool down)
+{
+    std::lock_guard lock(m_stepMutex);
+    if (!m_context || !m_context->service(service))
+        return false;
+    auto &chaos = m_context->chaos[service];
+    chaos.databaseDown = down;
+    if (chaos.empty())
+        m_context->chaos.erase(service);
+    return true;
+}
+
+std::optional<std::vector<std::string>> Simulation::killPods(const std::string &service, const std::string &track,
+                                                             int count)
+{
+    std::lock_guard lock(m_stepMutex);
+    if (!m_context || !m_context->service(service) || !(track.empty() || validTrack(track)) || count < 1)
+        return std::nullopt;
+    std::vector<std::string> killed;
+    const auto now = m_clock.now();
+    m_context->pods.refresh();
+    for (const PodInfo *pod : m_context->pods.pods()) {
+        if (static_cast<int>(killed.size()) >= count)
+            break;
+        if (pod->app != service || (!track.empty() && pod->track != track) || !pod->active())
+            continue;
+        // Graceful deletion, as the API server does for `kubectl delete pod`: the kubelet stops the
+        // container (Killing) and the ReplicaSet controller makes a replacement.
+        const bool marked = m_store
+                                .modify("pods", m_namespace, pod->name,
+                                        [&](Json &p) {
+                                            if (kube::podTerminating(p))
+                                                return false;
+                                            const auto grace = kube::integer(p, "spec", "terminationGracePeriodSeconds", 30);
+                                            p["metadata"]["deletionTimestamp"] = kube::timeText(now + std::chrono::seconds(grace));
+                                            p["metadata"]["deletionGracePeriodSeconds"] = grace;
+                                            return true;
+                                        })
+                                .has_value();
+        if (marked)
+            killed.push_back(pod->name);
+    }
+    return killed;
+}
+
+bool Simulation::clearChaos(const std::string &service, const std::string &kind)
+{
+    {
+        std::lock_guard lock(m_stepMutex);
+        if (!m_context || !m_context->service(service))
+            return false;
+        static const std::set<std::string> kinds = {"", "fail", "latency", "spike", "break-canary", "database-down"};
+        if (!kinds.count(kind))
+            return false;
+        auto it = m_context->chaos.find(service);
+        if (it != m_context->chaos.end()) {
+            if (kind.empty() || kind == "fail")
+                it->second.errorRate.clear();
+            if (kind.empty() || kind == "latency")
+                it->second.latencyMs.clear();
+            if (kind.empty() || kind == "database-down")
+                it->second.databaseDown = false;
+            if (it->second.empty())
+                m_context->chaos.erase(it);
+        }
+        if (kind.empty() || kind == "break-canary")
+            m_context->broken.erase(SimContext::trackKey(service, "canary"));
+    }
+    if (kind.empty() || kind == "spike")
+        setTrafficSpike(service, 1.0);
+    return true;
+}
+
+void Simulation::clearAllChaos()
+{
+    for (const auto &service : m_services)
+        clearChaos(service);
+}
+
+Json Simulation::chaosStatus() const
+{
+    std::lock_guard lock(m_stepMutex);
+    Json out = Json::array();
+    if (!m_context)
+        return out;
+    for (const auto &name : m_services) {
+        if (const auto it = m_context->chaos.find(name); it != m_context->chaos.end()) {
+            for (const auto &[track, rate] : it->second.errorRate)
+                out.push_back({{"service", name}, {"kind", "fail"}, {"track", track},
+                               {"errorRatePercent", std::lround(rate * 100)}});
+            for (const auto &[track, ms] : it->second.latencyMs)
+                out.push_back({{"service", name}, {"kind", "latency"}, {"track", track}, {"latencyMs", std::lround(ms)}});
+            if (it->second.databaseDown)
+                out.push_back({{"service", name}, {"kind", "database-down"}});
+        }
+        for (const char *track : {"stable", "canary"})
+            if (m_context->isBroken(name, track))
+                out.push_back({{"service", name}, {"kind", std::string(track) == "canary" ? "break-canary" : "broken"},
+                               {"track", track}});
+        if (const auto spike = m_spikes.find(name); spike != m_spikes.end())
+            out.push_back({{"service", name}, {"kind", "spike"}, {"factor", spike->second}});
+    }
+    return out;
+}
+
+std::optional<HealthReport> Simulation::healthReport(const std::string &service, const std::string &track,
+                                                     const std::string &path) const
+{
+    std::lock_guard lock(m_stepMutex);
+    if (!m_resilience)
+        return std::nullopt;
+    return m_resilience->report(service, track, path);
+}
+
+int Simulation::readyPods(const std::string &service, const std::string &track) const
+{
+    int ready = 0;
+    for (const auto &pod : m_store.snapshot("pods", m_namespace)) {
+        const Json &o = pod->object();
+        if (kube::label(o, "app") == service && kube::label(o, "version") == track && kube::podReady(o)
+            && !kube::podTerminating(o))
+            ++ready;
+    }
+    return ready;
+}
+
+std::optional<CircuitBreaker::State> Simulation::breakerState(const std::string &service, const std::string &track,
+                                                              const std::string &dependency) const
+{
+    std::lock_guard lock(m_stepMutex);
+    const CircuitBreaker *breaker = m_resilience ? m_resilience->breaker(service, track, dependency) : nullptr;
+    if (!breaker)
+        return std::nullopt;
+    return breaker->state();
 }
 
 double Simulation::trackRps(const std::string &service, const std::string &track) const

@@ -3,6 +3,8 @@
 // The simulated estate: loads a scenario into the store and runs the controllers (deployments and
 // ReplicaSets, pod lifecycle, HPA, traffic model, pod metrics, events) on the virtual clock.
 
+#include "controllers/resiliencecontroller.h"
+#include "controllers/telemetrylog.h"
 #include "objectstore.h"
 #include "virtualclock.h"
 
@@ -10,7 +12,9 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <optional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -29,6 +33,7 @@ class Controller; // one per concern, in sim/controllers/
 struct Scenario;
 struct SimContext;
 class TrafficModel;
+class ResilienceController;
 
 class Simulation
 {
@@ -59,6 +64,32 @@ public:
     // Requests per second routed to a track at the last step (0 before the first step).
     double trackRps(const std::string &service, const std::string &track) const;
 
+    // More chaos (docs/sim-chaos-api.md). `track` "" means both tracks. Each returns false for an unknown
+    // service or track, or a value out of range.
+    bool setErrorRate(const std::string &service, const std::string &track, double fraction); // 0..1
+    bool setLatency(const std::string &service, const std::string &track, double addedMs);    // >= 0
+    bool setDatabaseDown(const std::string &service, bool down);
+    // Deletes up to `count` running pods of a service (track "" = any), gracefully as `kubectl delete pod`
+    // does; their ReplicaSets replace them. Returns the pods' names (nullopt for an unknown service).
+    std::optional<std::vector<std::string>> killPods(const std::string &service, const std::string &track, int count);
+    // Ends one kind of chaos on a service ("fail", "latency", "spike", "break-canary", "database-down",
+    // "" = all of them); false for an unknown service or kind.
+    bool clearChaos(const std::string &service, const std::string &kind = {});
+    void clearAllChaos();
+    // The active chaos: [{service, kind, track?, errorRatePercent? | latencyMs? | factor?}].
+    Json chaosStatus() const;
+
+    // A track's /health answer (path /health, /health/ready or /health/live); nullopt when unknown.
+    std::optional<HealthReport> healthReport(const std::string &service, const std::string &track,
+                                             const std::string &path) const;
+    // Ready, not terminating pods of a service's track now.
+    int readyPods(const std::string &service, const std::string &track) const;
+    // The breaker of a track's dependency, copied (state and counters); nullopt when unknown.
+    std::optional<CircuitBreaker::State> breakerState(const std::string &service, const std::string &track,
+                                                      const std::string &dependency) const;
+    // The Polly events the services emitted (API-CONTRACTS §7), for the telemetry APIs.
+    const TelemetryLog &telemetry() const { return m_telemetry; }
+
     const Scenario *scenario() const { return m_scenario.get(); } // null before load()
 
 private:
@@ -73,6 +104,9 @@ private:
     std::unique_ptr<Scenario> m_scenario;
     std::unique_ptr<SimContext> m_context;
     TrafficModel *m_traffic = nullptr; // owned by m_controllers
+    ResilienceController *m_resilience = nullptr; // owned by m_controllers
+    TelemetryLog m_telemetry;
+    std::map<std::string, double> m_spikes; // service -> factor, for chaosStatus()
     std::chrono::system_clock::time_point m_lastPrune;
     mutable std::mutex m_stepMutex;     // step() against the chaos setters
     std::mutex m_runMutex;

@@ -122,7 +122,9 @@ Json EstateBuilder::podTemplate(const Scenario &scenario, const ServiceSpec &ser
                                 const std::string &version)
 {
     (void)scenario;
-    const Json probe = {{"httpGet", {{"path", "/health"}, {"port", 8080}, {"scheme", "HTTP"}}},
+    // The ASP.NET convention: readiness and liveness run only the "ready"/"live" tagged checks, so a
+    // dependency outage shows in /health without taking every pod out of its Service.
+    const Json probe = {{"httpGet", {{"path", "/health/ready"}, {"port", 8080}, {"scheme", "HTTP"}}},
                         {"timeoutSeconds", 1},
                         {"successThreshold", 1},
                         {"failureThreshold", 3}};
@@ -130,6 +132,7 @@ Json EstateBuilder::podTemplate(const Scenario &scenario, const ServiceSpec &ser
     readiness["initialDelaySeconds"] = 5;
     readiness["periodSeconds"] = 10;
     Json liveness = probe;
+    liveness["httpGet"]["path"] = "/health/live";
     liveness["initialDelaySeconds"] = 15;
     liveness["periodSeconds"] = 20;
     const Json container = {

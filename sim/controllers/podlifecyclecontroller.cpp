@@ -123,7 +123,8 @@ void PodLifecycleController::step(TimePoint now)
             it->second.seen = step;
         // The common case for a large estate: a ready pod of a healthy track, nothing to do.
         if (it != m_plans.end() && it->second.stage == Stage::Ready && !it->second.crashPlanned && !info->terminating
-            && (m_ctx.broken.empty() || !m_ctx.isBroken(info->app, info->track)))
+            && (m_ctx.broken.empty() || !m_ctx.isBroken(info->app, info->track))
+            && !m_ctx.readinessFails(info->app, info->track))
             continue;
         const Stage stage = stageOf(pod);
         if (it == m_plans.end() || it->second.stage != stage)
@@ -137,8 +138,49 @@ void PodLifecycleController::step(TimePoint now)
         }
         if (plan.at <= now)
             advance(pod, plan, now);
+        else if (stage == Stage::Ready && !plan.crashPlanned)
+            probeReadiness(pod, plan, now);
     }
     std::erase_if(m_plans, [step](const auto &entry) { return entry.second.seen != step; });
+}
+
+bool PodLifecycleController::readinessProbeFails(const Json &pod, TimePoint now)
+{
+    const std::string app = kube::label(pod, "app");
+    const std::string track = kube::label(pod, "version");
+    if (!m_ctx.readinessFails(app, track))
+        return false;
+    const std::string container = PodFactory::containerName(pod);
+    const std::string message = m_ctx.latencyMs(app, track) >= SimContext::kProbeTimeoutMs
+        ? "Readiness probe failed: Get \"http://" + kube::str(pod, "status", "podIP")
+            + ":8080/health/ready\": context deadline exceeded (Client.Timeout exceeded while awaiting headers)"
+        : std::string("Readiness probe failed: HTTP probe failed with statuscode: 503");
+    m_ctx.events.record(pod, "Warning", "Unhealthy", message, "kubelet", now, "spec.containers{" + container + "}",
+                        kube::str(pod, "spec", "nodeName"));
+    return true;
+}
+
+void PodLifecycleController::probeReadiness(const Json &pod, Plan &plan, TimePoint now)
+{
+    if (!m_ctx.readinessFails(kube::label(pod, "app"), kube::label(pod, "version"))) {
+        plan.probeFailures = 0;
+        plan.nextProbe = TimePoint();
+        return;
+    }
+    // The kubelet probes every periodSeconds (10) from the pod's own start, so pods fail apart.
+    if (plan.nextProbe == TimePoint())
+        plan.nextProbe = now + jitter(0, 10000);
+    if (now < plan.nextProbe)
+        return;
+    plan.nextProbe = now + 10s;
+    if (!readinessProbeFails(pod, now) || ++plan.probeFailures < 3) // failureThreshold
+        return;
+    m_ctx.store.modify("pods", m_ctx.ns, kube::name(pod), [&](Json &p) {
+        if (!kube::podReady(p))
+            return false;
+        PodFactory::notReady(p, now);
+        return true;
+    });
 }
 
 void PodLifecycleController::crash(const Json &pod, Plan &plan, TimePoint now)
@@ -159,7 +201,7 @@ void PodLifecycleController::crash(const Json &pod, Plan &plan, TimePoint now)
                         "Back-off restarting failed container " + container + " in pod " + kube::name(pod) + "_"
                             + m_ctx.ns + "(" + kube::uid(pod) + ")",
                         "kubelet", now, field, host);
-    plan = {Stage::BackOff, now + std::chrono::seconds(backoff), false, plan.seen};
+    plan = {Stage::BackOff, now + std::chrono::seconds(backoff), false, plan.seen, 0, TimePoint()};
 }
 
 void PodLifecycleController::advance(const Json &pod, Plan &plan, TimePoint now)
@@ -216,11 +258,15 @@ void PodLifecycleController::advance(const Json &pod, Plan &plan, TimePoint now)
             crash(pod, plan, now);
             return;
         }
+        if (readinessProbeFails(pod, now)) {
+            plan.at = now + 10s; // the probe's periodSeconds
+            return;
+        }
         m_ctx.store.modify("pods", m_ctx.ns, name, [&](Json &p) {
             PodFactory::ready(p, now);
             return true;
         });
-        plan = {Stage::Ready, TimePoint::max(), false, plan.seen};
+        plan = {Stage::Ready, TimePoint::max(), false, plan.seen, 0, TimePoint()};
         return;
     case Stage::Ready:
         if (plan.crashPlanned) {

@@ -31,11 +31,15 @@ private:
         TimePoint at;          // when the next transition is due
         bool crashPlanned = false;
         std::uint64_t seen = 0; // step count when the pod was last in the store
+        int probeFailures = 0;  // consecutive failed readiness probes of a ready pod
+        TimePoint nextProbe{};  // of a ready pod whose probe can fail
     };
 
     void advance(const Json &pod, Plan &plan, TimePoint now);
     Plan planFor(const Json &pod, Stage stage, TimePoint now);
     void crash(const Json &pod, Plan &plan, TimePoint now);
+    void probeReadiness(const Json &pod, Plan &plan, TimePoint now);
+    bool readinessProbeFails(const Json &pod, TimePoint now); // records the kubelet's Unhealthy event
     std::string node(const Json &pod, std::size_t &index) const;
     bool broken(const Json &pod) const;
     std::chrono::milliseconds jitter(int minMs, int maxMs);

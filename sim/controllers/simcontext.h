@@ -27,6 +27,16 @@ struct TrackLoad
     double memoryMi = 0;   // working set per pod
 };
 
+// Chaos on one service (Simulation's chaos setters): what its pods do wrong, per track.
+struct ServiceChaos
+{
+    std::map<std::string, double> errorRate; // track -> fraction of requests failing with 500, 0..1
+    std::map<std::string, double> latencyMs; // track -> added response time
+    bool databaseDown = false;               // its SQL database refuses connections
+
+    bool empty() const { return errorRate.empty() && latencyMs.empty() && !databaseDown; }
+};
+
 struct Node
 {
     std::string name;
@@ -60,6 +70,37 @@ struct SimContext
         const auto it = services.find(name);
         return it == services.end() ? nullptr : it->second;
     }
+    double errorRate(const std::string &service, const std::string &track) const
+    {
+        const auto it = chaos.find(service);
+        if (it == chaos.end())
+            return 0;
+        const auto rate = it->second.errorRate.find(track);
+        return rate == it->second.errorRate.end() ? 0 : rate->second;
+    }
+    // Response time of a track's pods: a .NET service's usual 25 ms plus chaos latency.
+    double latencyMs(const std::string &service, const std::string &track) const
+    {
+        const auto it = chaos.find(service);
+        if (it == chaos.end())
+            return kBaseLatencyMs;
+        const auto added = it->second.latencyMs.find(track);
+        return kBaseLatencyMs + (added == it->second.latencyMs.end() ? 0 : added->second);
+    }
+    bool databaseDown(const std::string &service) const
+    {
+        const auto it = chaos.find(service);
+        return it != chaos.end() && it->second.databaseDown;
+    }
+    // Whether the kubelet's readiness probe (GET /health/ready, 1 s timeout) fails on this track: the
+    // self check turns Unhealthy (503) at a 50% error rate, and a slow pod misses the timeout.
+    bool readinessFails(const std::string &service, const std::string &track) const
+    {
+        return !chaos.empty() && (errorRate(service, track) >= 0.5 || latencyMs(service, track) >= kProbeTimeoutMs);
+    }
+    static constexpr double kBaseLatencyMs = 25;
+    static constexpr double kProbeTimeoutMs = 1000;
+
     // Round-robin over the node pool, as a spread-by-default scheduler would place a service's pods.
     std::size_t pickNode() { return nextNode++ % nodes.size(); }
     std::string nextPodIp(std::size_t node)
@@ -79,6 +120,7 @@ struct SimContext
     EventRecorder events;
     PodIndex pods;                             // refresh() before reading
     std::set<std::string> broken;              // trackKey()s whose containers crash
+    std::map<std::string, ServiceChaos> chaos; // service -> its injected faults
     std::map<std::string, TrackLoad> load;     // trackKey() -> traffic at the last step
     std::map<std::string, const ServiceSpec *> services;
     std::vector<Node> nodes;

@@ -16,4 +16,7 @@ set(OPSDECK_SIM_CONTROLLER_SOURCES
     controllers/trafficmodel.cpp controllers/trafficmodel.h
     controllers/metricscontroller.cpp controllers/metricscontroller.h
     controllers/hpacontroller.cpp controllers/hpacontroller.h
+    controllers/circuitbreaker.cpp controllers/circuitbreaker.h
+    controllers/telemetrylog.cpp controllers/telemetrylog.h
+    controllers/resiliencecontroller.cpp controllers/resiliencecontroller.h
 )
