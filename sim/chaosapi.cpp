@@ -152,9 +152,10 @@ void ChaosApi::serviceChaos(const std::string &service, const std::string &actio
 {
     const Scenario *scenario = m_simulation.scenario();
     const ServiceSpec *spec = nullptr;
-    for (const auto &s : scenario ? scenario->services : std::vector<ServiceSpec>())
-        if (s.name == service)
-            spec = &s;
+    if (scenario)
+        for (const auto &s : scenario->services)
+            if (s.name == service)
+                spec = &s;
     if (!spec)
         return fail(res, ApiError{404, "NotFound", "service \"" + service + "\" is not in the scenario", Json::object()});
     if (req.method == "DELETE") {

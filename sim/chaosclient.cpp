@@ -144,7 +144,7 @@ std::string describe(const Json &item)
 {
     std::ostringstream line;
     for (const auto &[key, value] : item.items()) {
-        if (key == "service" || key == "kind" || key == "id")
+        if (key == "service" || key == "kind" || key == "id" || key == "action")
             continue;
         line << " " << key << "=" << (value.is_string() ? value.get<std::string>() : value.dump());
     }
@@ -355,6 +355,9 @@ int ChaosClient::run(const std::vector<std::string> &all, std::ostream &out, std
             out << e.value("timestamp", std::string()) << " " << e["tags"].value("event.name", std::string()) << " "
                 << e["tags"].value("pipeline.name", std::string()) << "/" << e["tags"].value("pipeline.instance", std::string())
                 << " x" << e.value("count", 0) << "\n";
+    } else if (reply.contains("action") && !reply.contains("killed")) {
+        out << reply.value("service", std::string()) << ": " << reply.value("action", std::string()) << describe(reply)
+            << "\n";
     } else if (reply.contains("killed")) {
         for (const auto &name : reply["killed"])
             out << "pod/" << name.get<std::string>() << " deleted\n";
