@@ -41,6 +41,31 @@ struct ActionRequest
     friend bool operator==(const ActionRequest &, const ActionRequest &) = default;
 };
 
+// One step of a multi-step action (promote: template onto stable, wait for rollout, weight 0, canary to
+// 0). A preview lists the planned steps; a running operation reports each step's request and the server's
+// answer so the journal records them (DESIGN §8).
+struct ActionStep
+{
+    enum class State {
+        Pending,
+        Running,
+        Succeeded,
+        Failed,
+        Skipped,
+    };
+
+    QString title;            // "Set canary weight to 0"
+    State state = State::Pending;
+    bool destructive = false; // needs the service name typed before the action runs
+    QString request;          // what was sent: "PATCH /apis/networking.k8s.io/v1/… {…}"
+    int httpStatus = 0;       // the server's answer; 0 = none yet
+    QString response;         // the server's message (or a summary of its answer)
+    QDateTime started;
+    QDateTime finished;
+
+    friend bool operator==(const ActionStep &, const ActionStep &) = default;
+};
+
 // One line of a preview's diff: `kind/name field: from → to` (CLI.md `changes[]`).
 struct ActionChange
 {
@@ -60,6 +85,8 @@ struct ActionPreview
     QString deniedReason;
     QList<ActionChange> changes; // from the server-side dry run
     QStringList warnings;
+    QList<ActionStep> steps; // the planned steps, in order
+    bool destructive = false; // this request, as previewed, needs a typed confirmation (weight 100, scale 0)
 
     friend bool operator==(const ActionPreview &, const ActionPreview &) = default;
 };
@@ -84,6 +111,10 @@ struct OperationStatus
     QDateTime updated;
     std::optional<Error> error;
     QList<ActionChange> changes; // what was applied
+    QList<ActionStep> steps;      // every step with its request and answer so far; empty for one-shot actions
+    // What a resumed operation needs to find its target again (ActionProvider::resume).
+    Track track = Track::Stable;
+    QVariantMap parameters;
 
     bool isFinal() const
     {
@@ -97,5 +128,6 @@ struct OperationStatus
 Q_DECLARE_METATYPE(Opsdeck::ActionDescriptor)
 Q_DECLARE_METATYPE(Opsdeck::ActionRequest)
 Q_DECLARE_METATYPE(Opsdeck::ActionChange)
+Q_DECLARE_METATYPE(Opsdeck::ActionStep)
 Q_DECLARE_METATYPE(Opsdeck::ActionPreview)
 Q_DECLARE_METATYPE(Opsdeck::OperationStatus)
