@@ -106,6 +106,7 @@ struct HealthEntry
     HealthStatus status = HealthStatus::Unknown;
     QString description;
     QString circuitState; // data.circuitState when the service reports it
+    double durationMs = 0.0; // how long the check took (the report's TimeSpan "00:00:00.0123456")
 
     friend bool operator==(const HealthEntry &, const HealthEntry &) = default;
 };
@@ -138,6 +139,7 @@ struct BreakerState
     QString strategy;
     State state = State::Closed;
     QDateTime since;
+    Track track = Track::Unknown; // the track whose pods reported it, when read per track
 
     friend bool operator==(const BreakerState &, const BreakerState &) = default;
 };

@@ -2,6 +2,7 @@
 
 // Per-request choices for ResilientClient::send(); the defaults suit a plain GET.
 
+#include <QList>
 #include <QString>
 
 #include <chrono>
@@ -23,6 +24,8 @@ struct RequestOptions
     std::optional<std::chrono::milliseconds> timeout;
     // Keep this GET's last 2xx answer and hand it back, marked stale with its age, when a later one fails.
     bool fallbackToLastKnownGood = false;
+    // HTTP statuses that are an answer, not a failure: a health endpoint's 503 carries an Unhealthy report.
+    QList<int> acceptedStatuses;
 };
 
 } // namespace Opsdeck

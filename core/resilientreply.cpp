@@ -138,7 +138,7 @@ void ResilientReply::onReplyFinished()
     const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     m_httpStatus = m_timedOut ? 0 : status;
     const QByteArray body = reply->readAll();
-    if (!m_timedOut && status >= 200 && status < 400) {
+    if (!m_timedOut && ((status >= 200 && status < 400) || m_options.acceptedStatuses.contains(status))) {
         breaker.recordSuccess();
         HttpResponse response;
         response.status = status;

@@ -1,7 +1,10 @@
 #include "informer.h"
 
 #include "clusterclient.h"
+#include "bodydecoder.h"
 #include "kuberneteslogging.h"
+#include "resilientclient.h"
+#include "resilientreply.h"
 
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
@@ -13,12 +16,12 @@ using namespace Opsdeck;
 using namespace std::chrono_literals;
 
 Informer::Informer(ResourceEndpoint endpoint, InformerSettings settings, ClusterClient *client,
-                   QNetworkAccessManager *listManager, Sink sink, QObject *parent)
+                   ResilientClient *http, Sink sink, QObject *parent)
     : QObject(parent)
     , m_endpoint(std::move(endpoint))
     , m_settings(std::move(settings))
     , m_client(client)
-    , m_listManager(listManager)
+    , m_http(http)
     , m_sink(std::move(sink))
     , m_backoff(m_settings.retryInitial, m_settings.retryMax)
 {
@@ -79,33 +82,42 @@ void Informer::listPage()
     query.addQueryItem(QStringLiteral("limit"), QString::number(m_settings.pageSize));
     if (!m_continue.isEmpty())
         query.addQueryItem(QStringLiteral("continue"), m_continue);
-    QNetworkReply *reply = m_listManager->get(m_client->request(m_endpoint.path(m_settings.ns), query));
+    RequestOptions options;
+    options.what = QStringLiteral("listing %1").arg(m_endpoint.displayName());
+    ResilientReply *reply = m_http->send(m_client->request(m_endpoint.path(m_settings.ns), query), QByteArrayLiteral("GET"), {}, options);
     m_listReply = reply;
-    connect(reply, &QNetworkReply::finished, this, &Informer::onListFinished);
+    connect(reply, &ResilientReply::finished, this, &Informer::onListFinished);
 }
 
 void Informer::onListFinished()
 {
-    QNetworkReply *reply = qobject_cast<QNetworkReply *>(sender());
+    auto *reply = qobject_cast<ResilientReply *>(sender());
     if (!reply)
         return;
     reply->deleteLater();
     if (m_stopped || reply != m_listReply)
         return;
     m_listReply.clear();
-    auto decoded = ClusterClient::readBody(reply);
-    QByteArray body = decoded ? std::move(*decoded) : QByteArray();
-    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    if (reply->error() != QNetworkReply::NoError || status != 200) {
-        handleFailure(reply, body, QStringLiteral("listing %1").arg(m_endpoint.displayName()));
+    const QString what = QStringLiteral("listing %1").arg(m_endpoint.displayName());
+    const Result<HttpResponse> &result = reply->result();
+    if (!result) {
+        // Retries (with Retry-After) and the breaker are behind us: this is the verdict.
+        Error error = result.error();
+        error.message = QStringLiteral("%1: %2 failed: %3").arg(m_client->where(), what, error.message);
+        handleFailure(reply->httpStatus(), std::move(error));
         return;
     }
+    auto decoded = BodyDecoder::decode(result->header("Content-Encoding"), result->body);
+    QByteArray body = decoded ? std::move(*decoded) : QByteArray();
     auto page = decoded ? m_parser.parseList(m_endpoint.kind, body, m_settings.parse)
                         : Result<ListPage>(tl::unexpected(decoded.error()));
     body = QByteArray(); // the page's text is not needed once parsed
     if (!page) {
         Error error = page.error();
         error.message = QStringLiteral("%1: listing %2: %3").arg(m_client->where(), m_endpoint.displayName(), error.message);
+        if (m_error != error)
+            qCWarning(lcKubernetes).noquote() << error.message;
+        m_needList = true;
         setError(error);
         retryLater(m_backoff.next());
         return;
@@ -303,7 +315,7 @@ void Informer::onWatchFinished()
     if (status != 200) {
         // No stream at all: an error answer (its body a Status) or no connection.
         QByteArray body = ClusterClient::readBody(reply).value_or(QByteArray());
-        handleFailure(reply, body, QStringLiteral("watching %1").arg(m_endpoint.displayName()));
+        handleFailure(status, m_client->failure(reply, body, m_parser, QStringLiteral("watching %1").arg(m_endpoint.displayName())));
         return;
     }
     // The stream ended: the server's timeoutSeconds, or a drop mid-stream (200, then a network error;
@@ -320,9 +332,8 @@ void Informer::onWatchFinished()
     watch();
 }
 
-void Informer::handleFailure(QNetworkReply *reply, QByteArray &body, const QString &what)
+void Informer::handleFailure(int status, Error error)
 {
-    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     if (status == 410) {
         // An expired continue token (list) or too old a resourceVersion (watch, from a proxy): start over.
         m_needList = true;
@@ -336,7 +347,6 @@ void Informer::handleFailure(QNetworkReply *reply, QByteArray &body, const QStri
         markAbsent();
         return;
     }
-    Error error = m_client->failure(reply, body, m_parser, what);
     if (status == 401 && !m_authRenewed && m_client->canRenewCredentials()) {
         // Renew once (exec plugin re-run, token file re-read); a second 401 is reported.
         m_authRenewed = true;

@@ -3,8 +3,10 @@
 // One kind's informer (DESIGN §6, API-CONTRACTS §1): LIST in pages of `limit`, then WATCH from the
 // list's resourceVersion with bookmarks and a server-side timeout, renewed from the last version seen.
 // On 410 (HTTP or an ERROR event) it relists and reports Relisted + Added so the store drops ghosts; a
-// dropped stream, network error, 5xx or 429 resumes with jittered backoff. Runs on the source's thread;
-// the watch has a network manager of its own (DESIGN §12), lists share the source's.
+// dropped stream, network error, 5xx or 429 resumes with jittered backoff. Runs on the source's thread.
+// LIST pages go through the source's ResilientClient (timeout, retry honouring Retry-After, a breaker per
+// kind's path; DESIGN §5); the watch keeps its own reconnect logic and network manager (DESIGN §12) and
+// never takes the breaker's half-open probe: a stream that lives for minutes would hold it.
 
 #include "backoff.h"
 #include "error.h"
@@ -24,6 +26,11 @@
 
 class ClusterClient;
 class QNetworkAccessManager;
+
+namespace Opsdeck {
+class ResilientClient;
+class ResilientReply;
+} // namespace Opsdeck
 class QNetworkReply;
 class QTimer;
 
@@ -35,7 +42,7 @@ public:
     using Sink = std::function<void(std::vector<Opsdeck::Observation> &&)>;
 
     Informer(ResourceEndpoint endpoint, InformerSettings settings, ClusterClient *client,
-             QNetworkAccessManager *listManager, Sink sink, QObject *parent = nullptr);
+             Opsdeck::ResilientClient *http, Sink sink, QObject *parent = nullptr);
     ~Informer() override;
 
     void start();
@@ -67,8 +74,8 @@ private:
     void onWatchData();
     void onWatchFinished();
     void handleEventLine(QByteArray &line, std::vector<Opsdeck::Observation> &out);
-    // A failed request; `reply` finished. Decides between relist, credential renewal and backoff.
-    void handleFailure(QNetworkReply *reply, QByteArray &body, const QString &what);
+    // A failed request (HTTP `status`, 0 for none). Decides between relist, credential renewal and backoff.
+    void handleFailure(int status, Opsdeck::Error error);
     void retryLater(std::chrono::milliseconds delay);
     void setError(std::optional<Opsdeck::Error> error);
     void markAbsent();
@@ -79,7 +86,7 @@ private:
     ResourceEndpoint m_endpoint;
     InformerSettings m_settings;
     ClusterClient *m_client;
-    QNetworkAccessManager *m_listManager;
+    Opsdeck::ResilientClient *m_http;
     QNetworkAccessManager *m_watchManager = nullptr; // own connection budget
     Sink m_sink;
     ResponseParser m_parser;
@@ -99,7 +106,7 @@ private:
     QString m_continue;
     int m_expiredContinues = 0;   // 410s while paging in a row
     std::vector<Opsdeck::Observation> m_listed; // pages of the list in progress
-    QPointer<QNetworkReply> m_listReply;
+    QPointer<Opsdeck::ResilientReply> m_listReply;
     QPointer<QNetworkReply> m_watchReply;
     QElapsedTimer m_watchClock;
     int m_watchEvents = 0;

@@ -19,4 +19,6 @@ struct InformerSettings
     std::chrono::milliseconds retryMax{30000};
     std::chrono::milliseconds absentRecheck{std::chrono::minutes(5)}; // an optional API that was 404
     std::chrono::milliseconds metricsInterval{std::chrono::seconds(15)};
+    std::chrono::milliseconds healthInterval{std::chrono::seconds(15)}; // each service's /health
+    int healthMaxInFlight = 4;                                        // health requests at once
 };

@@ -10,6 +10,7 @@
 #include <QDateTime>
 #include <QString>
 
+#include <limits>
 #include <string_view>
 
 namespace JsonRead {
@@ -42,8 +43,15 @@ inline qint64 integer(Value &value, qint64 fallback = 0)
 {
     const Type type = value.type();
     if (type == Type::number) {
-        if (value.get_number_type() == simdjson::ondemand::number_type::floating_point_number)
-            return qint64(double(value.get_double()));
+        if (value.get_number_type() == simdjson::ondemand::number_type::floating_point_number) {
+            // Casting a double beyond qint64 (1e300) is undefined behaviour: saturate instead.
+            const double number = value.get_double();
+            if (!(number < 9223372036854775808.0))
+                return std::numeric_limits<qint64>::max();
+            if (number < -9223372036854775808.0)
+                return std::numeric_limits<qint64>::min();
+            return qint64(number);
+        }
         return qint64(value.get_int64());
     }
     if (type == Type::string) {

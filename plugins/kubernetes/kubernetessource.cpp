@@ -2,6 +2,7 @@
 
 #include "backoff.h"
 #include "clusterclient.h"
+#include "healthpoller.h"
 #include "informer.h"
 #include "kubeconfigloader.h"
 #include "kuberneteslogging.h"
@@ -103,7 +104,14 @@ Result<void> KubernetesSource::applyConfig(const SourceConfig &config)
     const auto retryInitial = positiveInt(config, QStringLiteral("retryInitialMs"), int(settings.retryInitial.count()));
     const auto retryMax = positiveInt(config, QStringLiteral("retryMaxMs"), int(settings.retryMax.count()));
     const auto metricsInterval = positiveInt(config, QStringLiteral("metricsIntervalSeconds"), 15);
-    for (const auto *r : {&pageSize, &watchTimeout, &retryInitial, &retryMax, &metricsInterval}) {
+    const auto healthInterval = positiveInt(config, QStringLiteral("healthIntervalMs"), 15000);
+    const auto healthInFlight = positiveInt(config, QStringLiteral("healthMaxInFlight"), settings.healthMaxInFlight);
+    const auto timeout = positiveInt(config, QStringLiteral("requestTimeoutMs"), 30000);
+    const auto attempts = positiveInt(config, QStringLiteral("retryAttempts"), 4);
+    const auto threshold = positiveInt(config, QStringLiteral("breakerThreshold"), 5);
+    const auto breakMs = positiveInt(config, QStringLiteral("breakerBreakMs"), 30000);
+    for (const auto *r : {&pageSize, &watchTimeout, &retryInitial, &retryMax, &metricsInterval, &healthInterval,
+                          &healthInFlight, &timeout, &attempts, &threshold, &breakMs}) {
         if (!*r)
             return tl::unexpected(r->error());
     }
@@ -112,12 +120,23 @@ Result<void> KubernetesSource::applyConfig(const SourceConfig &config)
     settings.retryInitial = std::chrono::milliseconds(*retryInitial);
     settings.retryMax = std::chrono::milliseconds(*retryMax);
     settings.metricsInterval = std::chrono::seconds(*metricsInterval);
+    settings.healthInterval = std::chrono::milliseconds(*healthInterval);
+    settings.healthMaxInFlight = *healthInFlight;
+    ResilientClient::Settings resilience;
+    resilience.timeout = std::chrono::milliseconds(*timeout);
+    resilience.retry.maxAttempts = *attempts;
+    resilience.retry.baseDelay = settings.retryInitial;
+    resilience.retry.maxDelay = settings.retryMax;
+    resilience.breaker.failureThreshold = *threshold;
+    resilience.breaker.breakDuration = std::chrono::milliseconds(*breakMs);
+    m_resilience = resilience;
     auto endpoints = watchedKinds(config);
     if (!endpoints)
         return tl::unexpected(endpoints.error());
     m_endpoints = *endpoints;
     m_settings = settings;
     m_metricsEnabled = s.value(QStringLiteral("metrics"), true).toBool();
+    m_healthEnabled = s.value(QStringLiteral("health"), true).toBool();
     return {};
 }
 
@@ -160,6 +179,8 @@ void KubernetesSource::stop()
         informer->stop();
     if (m_metrics)
         m_metrics->stop();
+    if (m_health)
+        m_health->stop();
     m_pending.clear();
 }
 
@@ -172,20 +193,47 @@ void KubernetesSource::startInformers()
     const auto sink = [this](std::vector<Observation> &&observations) { enqueue(std::move(observations)); };
     // Lists and polls share one manager; every watch gets its own (DESIGN §12).
     m_listManager = m_client->createManager(this);
+    m_http = new ResilientClient(m_listManager, m_resilience, Clock::system(), this);
+    connect(m_http, &ResilientClient::breakerChanged, this, &KubernetesSource::onBreakerChanged);
     for (const ResourceEndpoint &endpoint : std::as_const(m_endpoints)) {
-        auto *informer = new Informer(endpoint, m_settings, m_client, m_listManager, sink, this);
+        auto *informer = new Informer(endpoint, m_settings, m_client, m_http, sink, this);
         connect(informer, &Informer::stateChanged, this, &KubernetesSource::updateStatus);
         m_informers.push_back(informer);
     }
     if (m_metricsEnabled) {
-        m_metrics = new PodMetricsPoller(m_settings, m_client, m_listManager, sink, this);
+        m_metrics = new PodMetricsPoller(m_settings, m_client, m_http, sink, this);
         connect(m_metrics, &PodMetricsPoller::stateChanged, this, &KubernetesSource::updateStatus);
     }
+    const bool watchesServices = std::any_of(m_endpoints.cbegin(), m_endpoints.cend(), [](const ResourceEndpoint &e) {
+        return e.kind == ResourceKind::Service;
+    });
+    if (m_healthEnabled && watchesServices)
+        m_health = new HealthPoller(m_settings, m_client, m_http, sink, this);
     for (Informer *informer : m_informers)
         informer->start();
     if (m_metrics)
         m_metrics->start();
+    if (m_health)
+        m_health->start();
     updateStatus();
+}
+
+void KubernetesSource::onBreakerChanged(const QString &endpoint, CircuitBreaker::State state)
+{
+    if (m_stopped)
+        return;
+    // The source's own breaker: an empty service name (see the header).
+    BreakerState own;
+    own.service = ServiceKey{m_settings.context, {}, {}};
+    own.pipeline = QStringLiteral("opsdeck");
+    own.strategy = endpoint;
+    own.state = state == CircuitBreaker::State::Open       ? BreakerState::State::Open
+                : state == CircuitBreaker::State::HalfOpen ? BreakerState::State::HalfOpen
+                                                           : BreakerState::State::Closed;
+    own.since = QDateTime::currentDateTimeUtc();
+    std::vector<Observation> out;
+    out.emplace_back(std::move(own));
+    enqueue(std::move(out));
 }
 
 void KubernetesSource::onCredentialsFailed(const Error &error)
@@ -205,6 +253,8 @@ void KubernetesSource::enqueue(std::vector<Observation> &&observations)
 {
     if (m_stopped || observations.empty())
         return;
+    if (m_health)
+        m_health->observe(observations);
     if (m_pending.empty())
         m_pending = std::move(observations);
     else

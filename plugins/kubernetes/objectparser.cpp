@@ -2,6 +2,8 @@
 
 #include "quantity.h"
 
+#include <QtNumeric>
+
 #include <algorithm>
 #include <limits>
 
@@ -114,6 +116,15 @@ int toInt(qint64 value)
     return int(std::clamp<qint64>(value, std::numeric_limits<int>::min(), std::numeric_limits<int>::max()));
 }
 
+// Sums of values a server sends (restarts, usage) saturate rather than overflow, which is undefined.
+qint64 saturatingAdd(qint64 a, qint64 b)
+{
+    qint64 sum = 0;
+    if (qAddOverflow(a, b, &sum))
+        return b > 0 ? std::numeric_limits<qint64>::max() : std::numeric_limits<qint64>::min();
+    return sum;
+}
+
 // spec.template: labels (for the service name when the owner has none) and the first container's image.
 void readTemplate(Value &tmpl, const ParseOptions &options, QString &app, QString &fallbackApp, QString &track,
                   QString &image)
@@ -196,7 +207,7 @@ ParsedObject parsePod(Value &object, const ParseOptions &options)
                                 if (JsonRead::boolean(s))
                                     ++pod.readyContainers;
                             } else if (name == "restartCount") {
-                                pod.restarts += toInt(JsonRead::integer(s));
+                                pod.restarts = toInt(qint64(pod.restarts) + toInt(JsonRead::integer(s)));
                             } else if (name == "state") {
                                 JsonRead::fields(s, [&](std::string_view state, Value &detail) {
                                     if (state != "waiting")
@@ -611,9 +622,9 @@ ParsedObject parsePodMetrics(Value &object, const ParseOptions &options)
                         return;
                     JsonRead::fields(v, [&](std::string_view resource, Value &q) {
                         if (resource == "cpu")
-                            m.cpuMillicores += quantity(q, true);
+                            m.cpuMillicores = saturatingAdd(m.cpuMillicores, quantity(q, true));
                         else if (resource == "memory")
-                            m.memoryBytes += quantity(q, false);
+                            m.memoryBytes = saturatingAdd(m.memoryBytes, quantity(q, false));
                     });
                 });
             });

@@ -1,20 +1,21 @@
 #include "podmetricspoller.h"
 
 #include "clusterclient.h"
+#include "bodydecoder.h"
 #include "kuberneteslogging.h"
+#include "resilientclient.h"
+#include "resilientreply.h"
 
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
 #include <QTimer>
 
 using namespace Opsdeck;
 
-PodMetricsPoller::PodMetricsPoller(InformerSettings settings, ClusterClient *client, QNetworkAccessManager *manager,
+PodMetricsPoller::PodMetricsPoller(InformerSettings settings, ClusterClient *client, ResilientClient *http,
                                    Sink sink, QObject *parent)
     : QObject(parent)
     , m_settings(std::move(settings))
     , m_client(client)
-    , m_manager(manager)
+    , m_http(http)
     , m_sink(std::move(sink))
 {
 }
@@ -47,23 +48,24 @@ void PodMetricsPoller::poll()
 {
     if (m_stopped || m_reply) // a slow poll is not stacked on
         return;
-    m_reply = m_manager->get(m_client->request(m_endpoint.path(m_settings.ns)));
-    connect(m_reply, &QNetworkReply::finished, this, &PodMetricsPoller::onFinished);
+    RequestOptions options;
+    options.what = QStringLiteral("reading pod metrics");
+    m_reply = m_http->send(m_client->request(m_endpoint.path(m_settings.ns)), QByteArrayLiteral("GET"), {}, options);
+    connect(m_reply, &ResilientReply::finished, this, &PodMetricsPoller::onFinished);
 }
 
 void PodMetricsPoller::onFinished()
 {
-    QNetworkReply *reply = qobject_cast<QNetworkReply *>(sender());
+    auto *reply = qobject_cast<ResilientReply *>(sender());
     if (!reply)
         return;
     reply->deleteLater();
     if (m_stopped || reply != m_reply)
         return;
     m_reply.clear();
-    auto decoded = ClusterClient::readBody(reply);
-    QByteArray body = decoded ? std::move(*decoded) : QByteArray();
-    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    if (status == 404 || status == 503) {
+    const Result<HttpResponse> &result = reply->result();
+    const int status = reply->httpStatus();
+    if (!result && (status == 404 || status == 503)) {
         // No metrics-server (or its APIService is unavailable): one clear message, not one per poll.
         setError(Error{ErrorKind::NotFound,
                        QStringLiteral("%1: pod metrics unavailable: metrics.k8s.io answered HTTP %2")
@@ -75,13 +77,16 @@ void PodMetricsPoller::onFinished()
                        std::nullopt});
         return;
     }
-    if (reply->error() != QNetworkReply::NoError || status != 200) {
-        const Error error = m_client->failure(reply, body, m_parser, QStringLiteral("reading pod metrics"));
+    if (!result) {
+        Error error = result.error();
+        error.message = QStringLiteral("%1: reading pod metrics failed: %2").arg(m_client->where(), error.message);
         if (m_error != error)
             qCWarning(lcKubernetes).noquote() << error.message;
         setError(error);
         return;
     }
+    auto decoded = BodyDecoder::decode(result->header("Content-Encoding"), result->body);
+    QByteArray body = decoded ? std::move(*decoded) : QByteArray();
     auto page = decoded ? m_parser.parseList(ResourceKind::PodMetrics, body, m_settings.parse)
                         : Result<ListPage>(tl::unexpected(decoded.error()));
     if (!page) {

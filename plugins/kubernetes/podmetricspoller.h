@@ -3,7 +3,9 @@
 // Polls metrics.k8s.io's PodMetrics every interval (15 s, the metrics-server's window) and reports
 // each poll as Relisted + Added PodMetrics deltas, so metrics of vanished pods drop out (the first
 // poll: Added + Synced). A cluster
-// without metrics-server (404/503) is reported once as an error and retried at the poll interval.
+// without metrics-server (404/503) is reported once as an error and retried at the poll interval. Each poll
+// goes through the source's ResilientClient (timeout, retry, breaker); while it fails the store keeps the
+// last metrics it had.
 
 #include "error.h"
 #include "informersettings.h"
@@ -19,9 +21,12 @@
 #include <vector>
 
 class ClusterClient;
-class QNetworkAccessManager;
-class QNetworkReply;
 class QTimer;
+
+namespace Opsdeck {
+class ResilientClient;
+class ResilientReply;
+} // namespace Opsdeck
 
 class PodMetricsPoller : public QObject
 {
@@ -30,7 +35,7 @@ class PodMetricsPoller : public QObject
 public:
     using Sink = std::function<void(std::vector<Opsdeck::Observation> &&)>;
 
-    PodMetricsPoller(InformerSettings settings, ClusterClient *client, QNetworkAccessManager *manager, Sink sink,
+    PodMetricsPoller(InformerSettings settings, ClusterClient *client, Opsdeck::ResilientClient *http, Sink sink,
                      QObject *parent = nullptr);
     ~PodMetricsPoller() override;
 
@@ -51,11 +56,11 @@ private:
     ResourceEndpoint m_endpoint = ResourceEndpoint::metrics();
     InformerSettings m_settings;
     ClusterClient *m_client;
-    QNetworkAccessManager *m_manager;
+    Opsdeck::ResilientClient *m_http;
     Sink m_sink;
     ResponseParser m_parser;
     QTimer *m_timer = nullptr;
-    QPointer<QNetworkReply> m_reply;
+    QPointer<Opsdeck::ResilientReply> m_reply;
     bool m_stopped = false;
     bool m_synced = false;
     int m_polls = 0;

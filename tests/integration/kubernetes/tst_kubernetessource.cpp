@@ -240,7 +240,7 @@ private Q_SLOTS:
         for (const PluginInfo &info : m_plugins->plugins()) {
             if (info.id == u"kubernetes") {
                 found = true;
-                QCOMPARE(info.observations, QStringList({QStringLiteral("resources"), QStringLiteral("metrics")}));
+                QCOMPARE(info.observations, QStringList({QStringLiteral("resources"), QStringLiteral("metrics"), QStringLiteral("health")}));
                 QVERIFY(info.actions.isEmpty());
             }
         }
