@@ -36,6 +36,12 @@ QVariant msecs(const QDateTime &time)
     return time.isValid() ? QVariant(time.toMSecsSinceEpoch()) : QVariant(QMetaType(QMetaType::LongLong));
 }
 
+// Qt SQL binds a null QString as NULL; the text columns are NOT NULL and "" is what was meant.
+QVariant text(const QString &value)
+{
+    return value.isNull() ? QVariant(QStringLiteral("")) : QVariant(value);
+}
+
 QDateTime fromMsecs(const QVariant &value)
 {
     if (value.isNull())
@@ -145,12 +151,12 @@ bool bindStep(QSqlQuery &q, qint64 id, qsizetype index, const ActionStep &step)
 {
     q.bindValue(0, id);
     q.bindValue(1, qint64(index));
-    q.bindValue(2, step.title);
+    q.bindValue(2, text(step.title));
     q.bindValue(3, toString(step.state));
     q.bindValue(4, step.destructive ? 1 : 0);
-    q.bindValue(5, step.request);
+    q.bindValue(5, text(step.request));
     q.bindValue(6, step.httpStatus);
-    q.bindValue(7, step.response);
+    q.bindValue(7, text(step.response));
     q.bindValue(8, msecs(step.started));
     q.bindValue(9, msecs(step.finished));
     return q.exec();
@@ -246,15 +252,15 @@ Error Journal::sqlError(const QString &what, const QString &driverText) const
 static Error classify(const QString &path, const QString &what, const QSqlError &error)
 {
     const int code = error.nativeErrorCode().toInt();
-    const QString text = QStringLiteral("journal %1: %2: %3").arg(path, what, error.text());
+    const QString message = QStringLiteral("journal %1: %2: %3").arg(path, what, error.text());
     if (code == sqliteBusy || code == sqliteLocked)
-        return Error{ErrorKind::Conflict, text,
+        return Error{ErrorKind::Conflict, message,
                      QStringLiteral("another Opsdeck is writing the journal; it is tried again"), std::nullopt};
     if (code == sqliteCorrupt || code == sqliteNotADatabase)
-        return Error{ErrorKind::Config, text,
+        return Error{ErrorKind::Config, message,
                      QStringLiteral("the file was left untouched; move it aside to start a new journal"),
                      std::nullopt};
-    return Error{ErrorKind::Config, text, QString(), std::nullopt};
+    return Error{ErrorKind::Config, message, QString(), std::nullopt};
 }
 
 QString Journal::lockDirectory() const
@@ -329,7 +335,16 @@ Result<void> Journal::configure(const QString &path)
     QSqlQuery q(db);
     if (!q.exec(QStringLiteral("PRAGMA busy_timeout = %1").arg(m_busyTimeout.count())))
         return tl::unexpected(classify(path, QStringLiteral("cannot configure"), q.lastError()));
-    // The first statement that reads the file: a corrupt or foreign file fails here, before any write.
+    // The first statement that reads the file: a corrupt file fails here, and a newer one is refused,
+    // before anything (even the switch to WAL) writes to it.
+    auto version = JournalMigrations::currentVersion(db);
+    if (!version) {
+        if (!q.exec(QStringLiteral("PRAGMA user_version")))
+            return tl::unexpected(classify(path, QStringLiteral("cannot read"), q.lastError()));
+        return tl::unexpected(version.error());
+    }
+    if (*version > JournalMigrations::latestVersion())
+        return JournalMigrations::migrate(db, path); // refuses with the versions named
     if (!q.exec(QStringLiteral("PRAGMA journal_mode = WAL")) || !q.next())
         return tl::unexpected(classify(path, QStringLiteral("cannot switch to WAL"), q.lastError()));
     if (q.value(0).toString().compare(QLatin1String("wal"), Qt::CaseInsensitive) != 0)
@@ -404,18 +419,18 @@ Result<qint64> Journal::add(const JournalEntry &entry)
                               started.toMSecsSinceEpoch(),
                               now.toMSecsSinceEpoch(),
                               msecs(finished),
-                              entry.user,
-                              entry.service.context,
-                              entry.service.ns,
-                              entry.service.name,
+                              text(entry.user),
+                              text(entry.service.context),
+                              text(entry.service.ns),
+                              text(entry.service.name),
                               toString(entry.track),
-                              entry.action,
+                              text(entry.action),
                               compact(QJsonObject::fromVariantMap(entry.parameters)),
                               changesJson(entry.preview),
                               compact(warnings),
-                              entry.confirmation,
+                              text(entry.confirmation),
                               toString(entry.status),
-                              entry.message,
+                              text(entry.message),
                               entry.percent,
                               changesJson(entry.result),
                               errorJson(entry.error)};
@@ -503,7 +518,7 @@ Result<void> Journal::writeStatus(qint64 id, const OperationStatus &status)
     q.prepare(QStringLiteral("UPDATE actions SET status = ?, message = ?, percent = ?, updated_at = ?, "
                              "finished_at = ?, result = ?, error = ? WHERE id = ?"));
     q.bindValue(0, toString(journalStatus));
-    q.bindValue(1, status.message);
+    q.bindValue(1, text(status.message));
     q.bindValue(2, status.percent);
     q.bindValue(3, updated.toMSecsSinceEpoch());
     q.bindValue(4, status.isFinal() ? QVariant(updated.toMSecsSinceEpoch()) : QVariant(QMetaType(QMetaType::LongLong)));
@@ -536,7 +551,7 @@ Result<void> Journal::setStatus(qint64 id, JournalStatus from, JournalStatus to,
     q.prepare(QStringLiteral("UPDATE actions SET status = ?, message = ?, updated_at = ?, finished_at = ?, "
                              "session = ? WHERE id = ? AND status = ?"));
     q.bindValue(0, toString(to));
-    q.bindValue(1, message);
+    q.bindValue(1, text(message));
     q.bindValue(2, now);
     q.bindValue(3, finish ? QVariant(now) : QVariant(QMetaType(QMetaType::LongLong)));
     q.bindValue(4, m_session.toString(QUuid::WithoutBraces));
