@@ -74,4 +74,27 @@ QString Format::rfc3339(const QDateTime &when)
     return when.toUTC().toString(Qt::ISODate);
 }
 
+QString Format::stale(const QDateTime &since, const QDateTime &now)
+{
+    if (!since.isValid())
+        return QStringLiteral("stale");
+    const qint64 s = std::max<qint64>(0, since.secsTo(now));
+    if (s < 60)
+        return QStringLiteral("stale, %1 s").arg(s);
+    if (s < 3600)
+        return QStringLiteral("stale, %1 min").arg(s / 60);
+    if (s < 48 * 3600)
+        return QStringLiteral("stale, %1 h").arg(s / 3600);
+    return QStringLiteral("stale, %1 d").arg(s / 86400);
+}
+
+QString Format::milliseconds(double ms)
+{
+    if (ms < 1.0)
+        return QStringLiteral("%1 ms").arg(QString::number(ms, 'f', 1));
+    if (ms < 1000.0)
+        return QStringLiteral("%1 ms").arg(qint64(std::round(ms)));
+    return QStringLiteral("%1 s").arg(QString::number(ms / 1000.0, 'f', ms < 10000.0 ? 1 : 0));
+}
+
 } // namespace Opsdeck

@@ -18,6 +18,8 @@ public:
     static QString ago(const QDateTime &when, const QDateTime &now);  // "3 s ago", "5 min ago"
     static QString absoluteTime(const QDateTime &when);               // "2026-11-24 05:35:31 UTC"
     static QString rfc3339(const QDateTime &when);                    // "2026-11-24T05:35:31Z"
+    static QString stale(const QDateTime &since, const QDateTime &now); // "stale, 3 min", "stale, 45 s"
+    static QString milliseconds(double ms);                            // "0.3 ms", "12 ms", "2.5 s"
 };
 
 } // namespace Opsdeck

@@ -54,4 +54,37 @@ Health deriveHealth(const ServiceSummary &s, bool synced, bool sourceDown)
     return Health::Healthy;
 }
 
+Health combineHealth(Health resourceHealth, std::optional<HealthStatus> report)
+{
+    if (!report || resourceHealth == Health::Unknown || resourceHealth == Health::Stale)
+        return resourceHealth;
+    Health fromReport = Health::Healthy;
+    switch (*report) {
+    case HealthStatus::Unhealthy:
+        fromReport = Health::Unhealthy;
+        break;
+    case HealthStatus::Degraded:
+        fromReport = Health::Degraded;
+        break;
+    case HealthStatus::Healthy:
+    case HealthStatus::Unknown:
+        return resourceHealth;
+    }
+    return severity(fromReport) > severity(resourceHealth) ? fromReport : resourceHealth;
+}
+
+int severity(BreakerState::State state)
+{
+    switch (state) {
+    case BreakerState::State::Open:
+    case BreakerState::State::Isolated:
+        return 3;
+    case BreakerState::State::HalfOpen:
+        return 2;
+    case BreakerState::State::Closed:
+        return 0;
+    }
+    return 0;
+}
+
 } // namespace Opsdeck

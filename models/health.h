@@ -3,6 +3,8 @@
 // The one status vocabulary of Opsdeck (DESIGN §11). Models expose it through HealthRole; ui/ alone maps
 // it to an icon, a colour and a word on screen.
 
+#include "observation.h"
+
 #include <QMetaType>
 #include <QString>
 
@@ -28,6 +30,11 @@ int severity(Health health);
 // nothing wanted → Healthy; none ready, or every pod in CrashLoopBackOff → Unhealthy;
 // some not ready, any CrashLoopBackOff, or a rollout stuck → Degraded; else Healthy.
 Health deriveHealth(const ServiceSummary &service, bool synced, bool sourceDown);
+// The resource health combined with the service's own /health report: the worse of the two (an
+// unread report changes nothing; Unknown and Stale resource health stay as they are).
+Health combineHealth(Health resourceHealth, std::optional<HealthStatus> report);
+// Severity of a breaker state for "worst first": Open and Isolated 3, HalfOpen 2, Closed 0.
+int severity(BreakerState::State state);
 
 } // namespace Opsdeck
 

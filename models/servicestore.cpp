@@ -80,7 +80,13 @@ bool ContextState::isSynced() const
 
 bool ContextState::isStale() const
 {
-    return sourceStatus && sourceStatus->state == SourceStatus::State::Down;
+    if (!sourceStatus)
+        return false;
+    if (sourceStatus->state == SourceStatus::State::Down)
+        return true;
+    // Degraded because metrics-server or a CRD is missing is a permanent fact, not stale data.
+    return sourceStatus->state == SourceStatus::State::Degraded
+           && !(sourceStatus->error && sourceStatus->error->kind == ErrorKind::NotFound);
 }
 
 ServiceStore::ServiceStore(QObject *parent)
@@ -210,6 +216,10 @@ void ServiceStore::apply(const ObservationBatch &batch)
             touched.insert(delta->key.context);
         } else if (const auto *status = std::get_if<SourceStatus>(&observation)) {
             setSourceStatus(batch.sourceId, *status);
+        } else if (const auto *report = std::get_if<HealthReport>(&observation)) {
+            applyHealthReport(*report);
+        } else if (const auto *breaker = std::get_if<BreakerState>(&observation)) {
+            applyBreaker(*breaker, batch.sourceId);
         }
     }
     finishRelists(); // a relist's survivors were re-added in this batch; the rest are gone
@@ -226,14 +236,16 @@ void ServiceStore::apply(const ObservationBatch &batch)
 
 void ServiceStore::setSourceStatus(const QString &sourceId, const SourceStatus &status)
 {
-    const bool wasDown = m_sourceStatus.contains(sourceId) && m_sourceStatus.value(sourceId).state == SourceStatus::State::Down;
     m_sourceStatus.insert(sourceId, status);
     for (ContextState &state : m_contexts) {
         if (state.sourceId != sourceId)
             continue;
+        const bool wasStale = state.isStale();
         state.sourceStatus = status;
-        if (wasDown != (status.state == SourceStatus::State::Down))
+        if (wasStale != state.isStale()) {
+            state.staleSince = state.isStale() ? QDateTime::currentDateTimeUtc() : QDateTime();
             markContextDirty(state.name); // Stale comes and goes with the source
+        }
     }
     m_contextsDirty = true;
     scheduleFlush();
@@ -249,8 +261,11 @@ void ServiceStore::applyDelta(const ResourceDelta &delta, const QString &sourceI
     }
     if (context.sourceId.isEmpty() && !sourceId.isEmpty()) {
         context.sourceId = sourceId;
-        if (m_sourceStatus.contains(sourceId))
+        if (m_sourceStatus.contains(sourceId)) {
             context.sourceStatus = m_sourceStatus.value(sourceId);
+            if (context.isStale())
+                context.staleSince = QDateTime::currentDateTimeUtc();
+        }
     }
     switch (delta.type) {
     case ResourceDelta::Type::Added:
@@ -275,6 +290,92 @@ void ServiceStore::applyDelta(const ResourceDelta &delta, const QString &sourceI
         }
         break;
     }
+}
+
+void ServiceStore::applyHealthReport(const HealthReport &report)
+{
+    HealthData &data = m_health[report.service];
+    const int track = int(report.track);
+    const auto old = data.reports.constFind(track);
+    HealthReport next = report;
+    if (next.error && next.entries.isEmpty() && old != data.reports.cend() && !old->entries.isEmpty()) {
+        // The endpoint failed: the last good report stays, marked stale by the error (DESIGN §5).
+        next = *old;
+        next.error = report.error;
+    }
+    if (old != data.reports.cend() && *old == next)
+        return;
+    data.reports.insert(track, next);
+    markDirty(report.service);
+    m_detailDirty.insert(report.service);
+    scheduleFlush();
+}
+
+void ServiceStore::applyBreaker(const BreakerState &breaker, const QString &sourceId)
+{
+    if (breaker.service.name.isEmpty()) {
+        QMap<QString, BreakerState> &own = m_sourceBreakers[sourceId];
+        const auto old = own.constFind(breaker.strategy);
+        if (old != own.cend() && old->state == breaker.state)
+            return;
+        own.insert(breaker.strategy, breaker);
+        m_contextsDirty = true;
+        scheduleFlush();
+        return;
+    }
+    HealthData &data = m_health[breaker.service];
+    const QString key = QStringLiteral("%1|%2|%3").arg(int(breaker.track)).arg(breaker.pipeline, breaker.strategy);
+    const auto old = data.breakers.constFind(key);
+    if (old != data.breakers.cend() && *old == breaker)
+        return;
+    const QString name = breaker.strategy.isEmpty() ? breaker.pipeline : breaker.pipeline + u'/' + breaker.strategy;
+    if (old == data.breakers.cend() || old->state != breaker.state) {
+        const QDateTime at = breaker.since.isValid() ? breaker.since : QDateTime::currentDateTimeUtc();
+        data.history.append(BreakerTransition{name, breaker.track, breaker.state, at});
+        std::stable_sort(data.history.begin(), data.history.end(),
+                         [](const BreakerTransition &a, const BreakerTransition &b) { return a.at < b.at; });
+        // Bounded: drop the oldest beyond the limit or the window, but keep each breaker's latest point.
+        const QDateTime horizon = QDateTime::currentDateTimeUtc().addSecs(-3600LL * BreakerHistoryHours);
+        for (qsizetype i = 0; i < data.history.size() && (data.history.size() > BreakerHistoryLimit || data.history[i].at < horizon);) {
+            const BreakerTransition &t = data.history[i];
+            const bool laterExists = std::any_of(data.history.cbegin() + i + 1, data.history.cend(), [&](const BreakerTransition &u) {
+                return u.name == t.name && u.track == t.track;
+            });
+            if (laterExists)
+                data.history.removeAt(i);
+            else
+                ++i;
+        }
+    }
+    data.breakers.insert(key, breaker);
+    markDirty(breaker.service);
+    m_detailDirty.insert(breaker.service);
+    scheduleFlush();
+}
+
+QList<HealthReport> ServiceStore::healthReports(const ServiceKey &key) const
+{
+    const auto it = m_health.constFind(key);
+    if (it == m_health.cend())
+        return {};
+    QList<HealthReport> reports = it->reports.values();
+    // Stable, canary, then a report not per track.
+    std::sort(reports.begin(), reports.end(), [](const HealthReport &a, const HealthReport &b) {
+        const auto rank = [](Track t) { return t == Track::Stable ? 0 : t == Track::Canary ? 1 : 2; };
+        return rank(a.track) < rank(b.track);
+    });
+    return reports;
+}
+
+QList<BreakerTransition> ServiceStore::breakerHistory(const ServiceKey &key) const
+{
+    const auto it = m_health.constFind(key);
+    return it == m_health.cend() ? QList<BreakerTransition>() : it->history;
+}
+
+QList<BreakerState> ServiceStore::sourceBreakers(const QString &sourceId) const
+{
+    return m_sourceBreakers.value(sourceId).values();
 }
 
 void ServiceStore::beginRelist(const ResourceKey &scope)
@@ -736,7 +837,29 @@ ServiceSummary ServiceStore::summarize(const Entry &e) const
     }
 
     const ContextState context = m_contexts.value(ctx);
-    s.health = deriveHealth(s, context.isSynced(), context.isStale());
+    s.stale = context.isStale();
+    s.staleSince = s.stale ? (context.staleSince.isValid() ? context.staleSince : context.lastUpdate) : QDateTime();
+    s.resourceHealth = deriveHealth(s, context.isSynced(), false);
+
+    const auto health = m_health.constFind(e.key);
+    if (health != m_health.cend()) {
+        QStringList errors;
+        for (const HealthReport &report : health->reports) {
+            if (report.error)
+                errors << report.error->message;
+            if (report.entries.isEmpty() && report.status == HealthStatus::Unknown)
+                continue; // never read: says nothing about the service
+            if (!s.reportStatus || int(report.status) > int(*s.reportStatus))
+                s.reportStatus = report.status; // Unknown < Healthy < Degraded < Unhealthy
+        }
+        s.reportError = errors.join(QStringLiteral("; "));
+        for (const BreakerState &b : health->breakers)
+            s.breakers.append(BreakerSummary{b.strategy.isEmpty() ? b.pipeline : b.pipeline + u'/' + b.strategy, b.track, b.state, b.since});
+        std::sort(s.breakers.begin(), s.breakers.end(), [](const BreakerSummary &a, const BreakerSummary &b) {
+            return std::make_tuple(-severity(a.state), a.name, int(a.track)) < std::make_tuple(-severity(b.state), b.name, int(b.track));
+        });
+    }
+    s.health = s.stale ? Health::Stale : combineHealth(s.resourceHealth, s.reportStatus);
     return s;
 }
 

@@ -13,6 +13,7 @@
 #include <QDateTime>
 #include <QHash>
 #include <QList>
+#include <QMap>
 #include <QObject>
 #include <QSet>
 #include <QStringList>
@@ -32,9 +33,23 @@ struct ContextState
     QSet<ResourceKind> synced; // kinds whose informer reported Synced
     QDateTime lastUpdate;      // the latest batch that touched this context
     std::optional<SourceStatus> sourceStatus;
+    QDateTime staleSince;      // when its source began failing (valid while stale)
 
     bool isSynced() const; // pods and deployments listed: health can be judged
-    bool isStale() const;  // its source is Down; the data is last-known
+    // Its source is Down, or Degraded by a failure (not by an optional API that is absent): the data
+    // shown is last-known.
+    bool isStale() const;
+};
+
+// One point of a breaker's timeline: from `at` on, the breaker was in `state`.
+struct BreakerTransition
+{
+    QString name;
+    Track track = Track::Unknown;
+    BreakerState::State state = BreakerState::State::Closed;
+    QDateTime at;
+
+    friend bool operator==(const BreakerTransition &, const BreakerTransition &) = default;
 };
 
 class ServiceStore : public QObject
@@ -66,6 +81,15 @@ public:
 
     int objectCount(ResourceKind kind) const;
 
+    // Health reports (API-CONTRACTS §7) and breakers. A report that failed after a good one keeps the good
+    // one's entries and status with the new error (entries plus error = stale).
+    static constexpr int BreakerHistoryLimit = 500; // transitions kept per service
+    static constexpr int BreakerHistoryHours = 6;   // and none older than this (but each breaker's latest)
+    QList<HealthReport> healthReports(const ServiceKey &key) const; // one per track read, stable first
+    QList<BreakerTransition> breakerHistory(const ServiceKey &key) const; // oldest first
+    // A source's own circuit breakers (its endpoints), as it reported them (BreakerState with no service).
+    QList<BreakerState> sourceBreakers(const QString &sourceId) const;
+
 public Q_SLOTS:
     void apply(const Opsdeck::ObservationBatch &batch);
     void setSourceStatus(const QString &sourceId, const Opsdeck::SourceStatus &status);
@@ -89,6 +113,8 @@ private:
     using MemberSet = QSet<QString> Entry::*;
 
     void applyDelta(const ResourceDelta &delta, const QString &sourceId);
+    void applyHealthReport(const HealthReport &report);
+    void applyBreaker(const BreakerState &breaker, const QString &sourceId);
     void upsert(const ResourceKey &key, const KubernetesObject &object);
     void remove(const ResourceKey &key);
     void beginRelist(const ResourceKey &scope);
@@ -138,6 +164,15 @@ private:
     QSet<ResourceKey> m_relistLeft; // objects a relist in this batch has not re-added (yet)
     QHash<QString, ContextState> m_contexts;
     QHash<QString, SourceStatus> m_sourceStatus;
+
+    struct HealthData
+    {
+        QMap<int, HealthReport> reports;          // by Track
+        QMap<QString, BreakerState> breakers;     // by "<track>|<pipeline>|<strategy>"
+        QList<BreakerTransition> history;
+    };
+    QHash<ServiceKey, HealthData> m_health;
+    QHash<QString, QMap<QString, BreakerState>> m_sourceBreakers; // source id → endpoint → state
     bool m_contextsDirty = false;
     QTimer m_timer;
 };

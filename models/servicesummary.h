@@ -5,6 +5,7 @@
 
 #include "health.h"
 #include "kubernetesobjects.h"
+#include "observation.h"
 #include "servicekey.h"
 
 #include <QDateTime>
@@ -48,6 +49,17 @@ struct HpaSummary
     friend bool operator==(const HpaSummary &, const HpaSummary &) = default;
 };
 
+// One Polly circuit breaker of the service, as its health report said last (per track when read per track).
+struct BreakerSummary
+{
+    QString name;  // the dependency's pipeline ("productservice")
+    Track track = Track::Unknown;
+    BreakerState::State state = BreakerState::State::Closed;
+    QDateTime since;
+
+    friend bool operator==(const BreakerSummary &, const BreakerSummary &) = default;
+};
+
 struct ServiceSummary
 {
     ServiceKey key;
@@ -64,6 +76,19 @@ struct ServiceSummary
     std::optional<qint64> cpuMillicores; // summed pod metrics, when known
     std::optional<qint64> memoryBytes;
     std::optional<EventInfo> lastWarning;
+
+    Health resourceHealth = Health::Unknown;   // from the Kubernetes objects alone
+    std::optional<HealthStatus> reportStatus;  // the worst track's /health status, when one was read
+    QString reportError;                       // why the latest /health read failed (its data is older)
+    QList<BreakerSummary> breakers;            // worst first, then by name and track
+    bool stale = false;                        // the context's source is failing: data is last-known
+    QDateTime staleSince;                      // since when (for "stale, 3 min")
+
+    // The worst breaker's state; nullopt when the service reports none.
+    std::optional<BreakerState::State> worstBreaker() const
+    {
+        return breakers.isEmpty() ? std::nullopt : std::optional(breakers.constFirst().state);
+    }
 
     bool rolloutInProgress() const { return stable.rolloutInProgress || canary.rolloutInProgress; }
     bool rolloutStuck() const { return stable.rolloutStuck || canary.rolloutStuck; }

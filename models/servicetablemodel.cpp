@@ -69,9 +69,31 @@ QVariant ServiceTableModel::data(const QModelIndex &index, int role) const
         return s.key.name;
     case SummaryRole:
         return QVariant::fromValue(s);
+    case BreakerStateRole:
+        return s.breakers.isEmpty() ? QVariant() : QVariant::fromValue(s.breakers.constFirst().state);
+    case StaleRole:
+        return s.stale;
     default:
         return {};
     }
+}
+
+QString ServiceTableModel::breakerText(const ServiceSummary &s)
+{
+    if (s.breakers.isEmpty())
+        return QStringLiteral("—");
+    const BreakerState::State worst = s.breakers.constFirst().state;
+    QStringList names;
+    for (const BreakerSummary &b : s.breakers) {
+        if (b.state != worst)
+            break;
+        const QString name = b.track == Track::Unknown ? b.name : QStringLiteral("%1 (%2)").arg(b.name, toString(b.track).toLower());
+        if (!names.contains(name))
+            names << name;
+    }
+    if (worst == BreakerState::State::Closed)
+        return tr("Closed (%n)", nullptr, int(s.breakers.size()));
+    return QStringLiteral("%1: %2").arg(toString(worst), names.join(QStringLiteral(", ")));
 }
 
 QVariant ServiceTableModel::display(const ServiceSummary &s, int column) const
@@ -85,7 +107,11 @@ QVariant ServiceTableModel::display(const ServiceSummary &s, int column) const
     case ContextColumn:
         return s.key.context;
     case HealthColumn:
+        if (s.stale)
+            return QStringLiteral("%1 (%2)").arg(toString(s.health), Format::stale(s.staleSince, QDateTime::currentDateTimeUtc()));
         return toString(s.health);
+    case BreakersColumn:
+        return breakerText(s);
     case StableColumn:
         return s.stable.present ? QStringLiteral("%1/%2").arg(s.stable.ready).arg(s.stable.desired) : none;
     case CanaryColumn:
@@ -134,6 +160,8 @@ QVariant ServiceTableModel::sortValue(const ServiceSummary &s, int column) const
         return s.key.context;
     case HealthColumn:
         return severity(s.health);
+    case BreakersColumn:
+        return s.breakers.isEmpty() ? -1 : severity(s.breakers.constFirst().state);
     case StableColumn:
         return s.stable.present ? s.stable.desired - s.stable.ready + s.stable.desired / 1000.0 : -1.0;
     case CanaryColumn:
@@ -173,8 +201,24 @@ QVariant ServiceTableModel::toolTip(const ServiceSummary &s, int column) const
     switch (column) {
     case NameColumn:
         return QStringLiteral("%1 / %2 / %3").arg(s.key.context, s.key.ns, s.key.name);
-    case HealthColumn:
-        return tr("%1: %2 of %3 pods ready").arg(toString(s.health)).arg(s.readyPods).arg(s.pods);
+    case HealthColumn: {
+        QString tip = tr("%1: %2 of %3 pods ready").arg(toString(s.health)).arg(s.readyPods).arg(s.pods);
+        tip += QStringLiteral("\n") + tr("Resources: %1").arg(toString(s.resourceHealth));
+        tip += QStringLiteral("\n") + tr("Health report: %1").arg(s.reportStatus ? toString(*s.reportStatus) : tr("not read"));
+        if (!s.reportError.isEmpty())
+            tip += QStringLiteral("\n") + s.reportError;
+        if (s.stale)
+            tip += QStringLiteral("\n") + tr("Last-known data: the source has been failing since %1").arg(Format::absoluteTime(s.staleSince));
+        return tip;
+    }
+    case BreakersColumn: {
+        QStringList lines;
+        for (const BreakerSummary &b : s.breakers)
+            lines << QStringLiteral("%1%2: %3 since %4")
+                         .arg(b.name, b.track == Track::Unknown ? QString() : QStringLiteral(" (%1)").arg(toString(b.track).toLower()),
+                              toString(b.state), Format::absoluteTime(b.since));
+        return lines.isEmpty() ? tr("The service's health report shows no circuit breakers") : lines.join(u'\n');
+    }
     case StableColumn:
         return track(tr("Stable"), s.stable);
     case CanaryColumn:
@@ -221,6 +265,8 @@ QVariant ServiceTableModel::headerData(int section, Qt::Orientation orientation,
             return tr("CPU utilisation / HPA target");
         case CanaryWeightColumn:
             return tr("Share of traffic routed to the canary");
+        case BreakersColumn:
+            return tr("The worst of the service's circuit breakers (from its /health report)");
         default:
             return {};
         }
@@ -236,6 +282,8 @@ QVariant ServiceTableModel::headerData(int section, Qt::Orientation orientation,
         return tr("Context");
     case HealthColumn:
         return tr("Health");
+    case BreakersColumn:
+        return tr("Breakers");
     case StableColumn:
         return tr("Stable");
     case CanaryColumn:
@@ -267,6 +315,8 @@ QHash<int, QByteArray> ServiceTableModel::roleNames() const
     names.insert(NamespaceRole, "namespace");
     names.insert(NameRole, "name");
     names.insert(SummaryRole, "summary");
+    names.insert(BreakerStateRole, "breakerState");
+    names.insert(StaleRole, "stale");
     return names;
 }
 

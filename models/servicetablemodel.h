@@ -20,6 +20,7 @@ public:
         NamespaceColumn,
         ContextColumn,
         HealthColumn,
+        BreakersColumn,
         StableColumn,
         CanaryColumn,
         RolloutColumn,
@@ -40,6 +41,8 @@ public:
         NamespaceRole,
         NameRole,
         SummaryRole,                   // Opsdeck::ServiceSummary
+        BreakerStateRole,              // Opsdeck::BreakerState::State of the worst breaker; invalid if none
+        StaleRole,                     // bool: the row shows last-known data
     };
     Q_ENUM(Role)
 
@@ -52,6 +55,8 @@ public:
     QHash<int, QByteArray> roleNames() const override;
 
     QModelIndex indexOf(const ServiceKey &key, int column = NameColumn) const;
+    // "Open: productservice", "HalfOpen: orderservice (canary)", "Closed (3)", "—" (no breakers).
+    static QString breakerText(const ServiceSummary &summary);
 
 private:
     QVariant display(const ServiceSummary &s, int column) const;

@@ -77,7 +77,38 @@ QJsonObject service(const ServiceStore &store, const ServiceSummary &s)
                               {QStringLiteral("count"), s.lastWarning->count},
                               {QStringLiteral("lastSeen"), s.lastWarning->lastTime.isValid() ? QJsonValue(Format::rfc3339(s.lastWarning->lastTime)) : QJsonValue(QJsonValue::Null)}};
     }
+    QJsonArray report;
+    QJsonValue reportCheckedAt(QJsonValue::Null);
+    for (const HealthReport &r : store.healthReports(s.key)) {
+        if (r.checkedAt.isValid() && (reportCheckedAt.isNull() || Format::rfc3339(r.checkedAt) > reportCheckedAt.toString()))
+            reportCheckedAt = Format::rfc3339(r.checkedAt);
+        for (const HealthEntry &e : r.entries) {
+            QJsonObject o{{QStringLiteral("name"), e.name},
+                          {QStringLiteral("status"), toString(e.status)},
+                          {QStringLiteral("description"), e.description},
+                          {QStringLiteral("durationMs"), e.durationMs},
+                          {QStringLiteral("track"), r.track == Track::Unknown ? QJsonValue(QJsonValue::Null) : QJsonValue(trackWord(r.track))},
+                          {QStringLiteral("stale"), r.error.has_value()}};
+            if (!e.circuitState.isEmpty())
+                o.insert(QStringLiteral("circuitState"), e.circuitState);
+            report.append(o);
+        }
+    }
+    QJsonArray breakers;
+    for (const BreakerSummary &b : s.breakers)
+        breakers.append(QJsonObject{{QStringLiteral("name"), b.name},
+                                    {QStringLiteral("state"), toString(b.state)},
+                                    {QStringLiteral("since"), b.since.isValid() ? QJsonValue(Format::rfc3339(b.since)) : QJsonValue(QJsonValue::Null)},
+                                    {QStringLiteral("track"), b.track == Track::Unknown ? QJsonValue(QJsonValue::Null) : QJsonValue(trackWord(b.track))}});
     return QJsonObject{{QStringLiteral("namespace"), s.key.ns},
+                       {QStringLiteral("resourceHealth"), toString(s.resourceHealth)},
+                       {QStringLiteral("healthReport"), report},
+                       {QStringLiteral("healthReportStatus"), s.reportStatus ? QJsonValue(toString(*s.reportStatus)) : QJsonValue(QJsonValue::Null)},
+                       {QStringLiteral("healthReportCheckedAt"), reportCheckedAt},
+                       {QStringLiteral("healthReportError"), s.reportError.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(s.reportError)},
+                       {QStringLiteral("breakers"), breakers},
+                       {QStringLiteral("stale"), s.stale},
+                       {QStringLiteral("staleSince"), s.stale && s.staleSince.isValid() ? QJsonValue(Format::rfc3339(s.staleSince)) : QJsonValue(QJsonValue::Null)},
                        {QStringLiteral("name"), s.key.name},
                        {QStringLiteral("health"), toString(s.health)},
                        {QStringLiteral("stable"), track(s.stable)},
@@ -148,6 +179,20 @@ QJsonObject SnapshotWriter::toJson(const ServiceStore &store, const QStringList 
                       {QStringLiteral("lastSuccess"), source.status.lastSuccess.isValid() ? QJsonValue(Format::rfc3339(source.status.lastSuccess)) : QJsonValue(QJsonValue::Null)}};
         if (source.status.error)
             o.insert(QStringLiteral("error"), toString(*source.status.error));
+        // The source's own circuit breakers (DESIGN §5): the worst, and every one not Closed.
+        const QList<BreakerState> own = store.sourceBreakers(source.name);
+        BreakerState::State worst = BreakerState::State::Closed;
+        QJsonArray openBreakers;
+        for (const BreakerState &b : own) {
+            if (severity(b.state) > severity(worst))
+                worst = b.state;
+            if (b.state != BreakerState::State::Closed)
+                openBreakers.append(QJsonObject{{QStringLiteral("endpoint"), b.strategy},
+                                                {QStringLiteral("state"), toString(b.state)},
+                                                {QStringLiteral("since"), Format::rfc3339(b.since)}});
+        }
+        o.insert(QStringLiteral("breaker"), toString(worst));
+        o.insert(QStringLiteral("breakers"), openBreakers);
         sourceArray.append(o);
     }
     return QJsonObject{{QStringLiteral("generatedAt"), Format::rfc3339(generatedAt)},
