@@ -28,7 +28,7 @@ QString describe(const ActionService::Confirmation &confirmation)
 bool isRefusal(ErrorKind kind)
 {
     return kind == ErrorKind::Forbidden || kind == ErrorKind::Unauthorized || kind == ErrorKind::Conflict
-           || kind == ErrorKind::Invalid;
+        || kind == ErrorKind::Invalid;
 }
 
 } // namespace
@@ -65,7 +65,8 @@ void ActionService::removeProvider(ActionProvider *provider)
 
 void ActionService::onProviderDestroyed(QObject *provider)
 {
-    m_providers.removeIf([provider](const QPointer<ActionProvider> &p) { return p.isNull() || p == provider; });
+    m_providers.removeIf(
+        [provider](const QPointer<ActionProvider> &p) { return p.isNull() || p == provider; });
     for (auto it = m_pending.begin(); it != m_pending.end();) {
         if (!it->provider.isNull() && it->provider.data() != provider) {
             ++it;
@@ -75,11 +76,12 @@ void ActionService::onProviderDestroyed(QObject *provider)
         const QUuid id = it.key();
         const bool wasRunning = it->stage == Stage::Running;
         it = m_pending.erase(it);
-        Q_EMIT failed(id, Error{ErrorKind::Plugin,
-                                wasRunning ? QStringLiteral("the plugin running this action went away")
-                                           : QStringLiteral("the plugin for this action went away"),
-                                QStringLiteral("check the target's state; the journal keeps the action"),
-                                std::nullopt});
+        Q_EMIT failed(id,
+                      Error { ErrorKind::Plugin,
+                              wasRunning ? QStringLiteral("the plugin running this action went away")
+                                         : QStringLiteral("the plugin for this action went away"),
+                              QStringLiteral("check the target's state; the journal keeps the action"),
+                              std::nullopt });
     }
 }
 
@@ -115,8 +117,9 @@ Result<QUuid> ActionService::preview(ActionRequest request)
     if (request.id.isNull())
         request.id = QUuid::createUuid();
     if (m_pending.contains(request.id))
-        return makeError(ErrorKind::Invalid, QStringLiteral("request %1 is already in progress")
-                                                 .arg(request.id.toString(QUuid::WithoutBraces)));
+        return makeError(ErrorKind::Invalid,
+                         QStringLiteral("request %1 is already in progress")
+                             .arg(request.id.toString(QUuid::WithoutBraces)));
     Pending pending;
     pending.request = request;
     pending.user = userFor(request.service);
@@ -131,37 +134,42 @@ Result<QUuid> ActionService::preview(ActionRequest request)
         }
     }
     if (m_readOnly) {
-        const Error error{ErrorKind::Forbidden,
-                          QStringLiteral("%1 on %2: Opsdeck runs read-only").arg(request.actionId, request.service.name),
-                          QStringLiteral("start Opsdeck without --read-only to act"), std::nullopt};
+        const Error error {
+            ErrorKind::Forbidden,
+            QStringLiteral("%1 on %2: Opsdeck runs read-only").arg(request.actionId, request.service.name),
+            QStringLiteral("start Opsdeck without --read-only to act"), std::nullopt
+        };
         refuse(pending, error);
         return tl::unexpected(error);
     }
     if (!pending.provider)
-        return makeError(ErrorKind::Invalid,
-                         QStringLiteral("no plugin offers the action '%1' for %2/%3 in context %4")
-                             .arg(request.actionId, request.service.ns, request.service.name, request.service.context),
-                         QStringLiteral("check the action's name and that the service's source is loaded"));
+        return makeError(
+            ErrorKind::Invalid,
+            QStringLiteral("no plugin offers the action '%1' for %2/%3 in context %4")
+                .arg(request.actionId, request.service.ns, request.service.name, request.service.context),
+            QStringLiteral("check the action's name and that the service's source is loaded"));
     if (!pending.descriptor.available) {
-        const Error error{ErrorKind::Invalid,
-                          QStringLiteral("%1 on %2: %3")
-                              .arg(request.actionId, request.service.name, pending.descriptor.unavailableReason),
-                          QString(), std::nullopt};
+        const Error error { ErrorKind::Invalid,
+                            QStringLiteral("%1 on %2: %3")
+                                .arg(request.actionId, request.service.name,
+                                     pending.descriptor.unavailableReason),
+                            QString(), std::nullopt };
         refuse(pending, error);
         return tl::unexpected(error);
     }
     if (serviceBusy(request.service, request.id)) {
-        const Error error{ErrorKind::Conflict,
-                          QStringLiteral("%1 on %2: another action on this service is still running")
-                              .arg(request.actionId, request.service.name),
-                          QStringLiteral("wait for it to finish"), std::nullopt};
+        const Error error { ErrorKind::Conflict,
+                            QStringLiteral("%1 on %2: another action on this service is still running")
+                                .arg(request.actionId, request.service.name),
+                            QStringLiteral("wait for it to finish"), std::nullopt };
         refuse(pending, error);
         return tl::unexpected(error);
     }
     ActionProvider *provider = pending.provider;
     m_pending.insert(request.id, pending);
     // Always queued: the answer never arrives inside this call, whichever thread the provider is on.
-    QMetaObject::invokeMethod(provider, [provider, request] { provider->preview(request); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        provider, [provider, request] { provider->preview(request); }, Qt::QueuedConnection);
     return request.id;
 }
 
@@ -173,12 +181,14 @@ void ActionService::onPreviewReady(const ActionPreview &preview)
     if (!preview.allowed) {
         const Pending pending = *it;
         m_pending.erase(it);
-        refuse(pending, Error{ErrorKind::Forbidden,
-                              QStringLiteral("%1 on %2: %3")
-                                  .arg(pending.request.actionId, pending.request.service.name,
-                                       preview.deniedReason.isEmpty() ? QStringLiteral("not permitted")
-                                                                      : preview.deniedReason),
-                              QStringLiteral("ask for the permission, or use a context that has it"), std::nullopt});
+        refuse(pending,
+               Error { ErrorKind::Forbidden,
+                       QStringLiteral("%1 on %2: %3")
+                           .arg(pending.request.actionId, pending.request.service.name,
+                                preview.deniedReason.isEmpty() ? QStringLiteral("not permitted")
+                                                               : preview.deniedReason),
+                       QStringLiteral("ask for the permission, or use a context that has it"),
+                       std::nullopt });
         return;
     }
     it->preview = preview;
@@ -228,19 +238,21 @@ Result<qint64> ActionService::confirm(const QUuid &requestId, const Confirmation
     if (m_readOnly) {
         const Pending pending = *it;
         m_pending.erase(it);
-        const Error error{ErrorKind::Forbidden, QStringLiteral("%1 on %2: Opsdeck runs read-only")
-                                                    .arg(pending.request.actionId, pending.request.service.name),
-                          QStringLiteral("start Opsdeck without --read-only to act"), std::nullopt};
+        const Error error { ErrorKind::Forbidden,
+                            QStringLiteral("%1 on %2: Opsdeck runs read-only")
+                                .arg(pending.request.actionId, pending.request.service.name),
+                            QStringLiteral("start Opsdeck without --read-only to act"), std::nullopt };
         refuse(pending, error, describe(confirmation));
         return tl::unexpected(error);
     }
     const QString name = it->request.service.name;
     if (typedConfirmationRequired(*it) && confirmation.method != Confirmation::Method::CommandLineYes
         && (confirmation.method != Confirmation::Method::TypedName || confirmation.typedName != name))
-        return makeError(ErrorKind::Invalid,
-                         QStringLiteral("%1 on %2 changes traffic or capacity and needs the service name typed")
-                             .arg(it->request.actionId, name),
-                         QStringLiteral("type \"%1\" to confirm").arg(name));
+        return makeError(
+            ErrorKind::Invalid,
+            QStringLiteral("%1 on %2 changes traffic or capacity and needs the service name typed")
+                .arg(it->request.actionId, name),
+            QStringLiteral("type \"%1\" to confirm").arg(name));
     if (serviceBusy(it->request.service, requestId))
         return makeError(ErrorKind::Conflict,
                          QStringLiteral("%1 on %2: another action on this service is still running")
@@ -268,12 +280,13 @@ Result<qint64> ActionService::confirm(const QUuid &requestId, const Confirmation
     entry.steps = it->preview.steps;
     auto id = m_journal.add(entry);
     if (!id)
-        return tl::unexpected(Error{id.error().kind, id.error().message,
-                                    QStringLiteral("the action was not run; %1").arg(id.error().hint), std::nullopt});
+        return tl::unexpected(Error { id.error().kind, id.error().message,
+                                      QStringLiteral("the action was not run; %1").arg(id.error().hint),
+                                      std::nullopt });
 
     it->stage = Stage::Running;
     it->journalId = *id;
-    it->last = OperationStatus{};
+    it->last = OperationStatus {};
     it->last.requestId = requestId;
     it->last.actionId = it->request.actionId;
     it->last.service = it->request.service;
@@ -286,7 +299,8 @@ Result<qint64> ActionService::confirm(const QUuid &requestId, const Confirmation
     it->last.parameters = it->request.parameters;
     ActionProvider *provider = it->provider;
     const ActionRequest request = it->request;
-    QMetaObject::invokeMethod(provider, [provider, request] { provider->execute(request); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        provider, [provider, request] { provider->execute(request); }, Qt::QueuedConnection);
     return *id;
 }
 
@@ -334,7 +348,7 @@ void ActionService::track(Pending &pending, OperationStatus status)
     // Keep what the provider left out, so the journal and a later resume have the whole picture.
     if (status.actionId.isEmpty())
         status.actionId = pending.request.actionId;
-    if (status.service == ServiceKey{})
+    if (status.service == ServiceKey {})
         status.service = pending.request.service;
     if (!status.started.isValid())
         status.started = pending.last.started;
@@ -375,7 +389,8 @@ void ActionService::onProviderFailed(const QUuid &requestId, const Error &error)
         return; // nothing outstanding at the provider
     case Stage::Running: {
         OperationStatus status = it->last;
-        status.state = isRefusal(error.kind) ? OperationStatus::State::Refused : OperationStatus::State::Failed;
+        status.state
+            = isRefusal(error.kind) ? OperationStatus::State::Refused : OperationStatus::State::Failed;
         status.error = error;
         status.message = error.message;
         status.updated = QDateTime::currentDateTimeUtc();
@@ -406,16 +421,19 @@ Result<void> ActionService::resume(qint64 journalId)
     if (!entry)
         return tl::unexpected(entry.error());
     if (m_readOnly)
-        return makeError(ErrorKind::Forbidden,
-                         QStringLiteral("%1 on %2: Opsdeck runs read-only").arg(entry->action, entry->service.name),
-                         QStringLiteral("start Opsdeck without --read-only to resume it"));
+        return makeError(
+            ErrorKind::Forbidden,
+            QStringLiteral("%1 on %2: Opsdeck runs read-only").arg(entry->action, entry->service.name),
+            QStringLiteral("start Opsdeck without --read-only to resume it"));
     if (entry->status != JournalStatus::Interrupted)
-        return makeError(ErrorKind::Invalid,
-                         QStringLiteral("action %1 is %2, not interrupted").arg(journalId).arg(toString(entry->status)),
-                         QStringLiteral("only an interrupted action can be resumed"));
+        return makeError(
+            ErrorKind::Invalid,
+            QStringLiteral("action %1 is %2, not interrupted").arg(journalId).arg(toString(entry->status)),
+            QStringLiteral("only an interrupted action can be resumed"));
     if (serviceBusy(entry->service, entry->requestId))
         return makeError(ErrorKind::Conflict,
-                         QStringLiteral("%1 on %2: another action on this service is running").arg(entry->action, entry->service.name),
+                         QStringLiteral("%1 on %2: another action on this service is running")
+                             .arg(entry->action, entry->service.name),
                          QStringLiteral("wait for it to finish"));
     // Any provider that knows the action for this service, available now or not: the state has moved on.
     ActionProvider *provider = nullptr;
@@ -441,7 +459,8 @@ Result<void> ActionService::resume(qint64 journalId)
         return marked;
 
     Pending pending;
-    pending.request = ActionRequest{entry->requestId, entry->action, entry->service, entry->track, entry->parameters};
+    pending.request
+        = ActionRequest { entry->requestId, entry->action, entry->service, entry->track, entry->parameters };
     pending.provider = provider;
     pending.descriptor = descriptor;
     pending.user = entry->user;
@@ -462,7 +481,8 @@ Result<void> ActionService::resume(qint64 journalId)
     status.parameters = entry->parameters;
     pending.last = status;
     m_pending.insert(entry->requestId, pending);
-    QMetaObject::invokeMethod(provider, [provider, status] { provider->resume(status); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        provider, [provider, status] { provider->resume(status); }, Qt::QueuedConnection);
     return {};
 }
 

@@ -33,8 +33,8 @@ public:
     struct Confirmation
     {
         enum class Method {
-            Dialog,         // a click on Apply
-            TypedName,      // the service name typed (required for destructive steps)
+            Dialog, // a click on Apply
+            TypedName, // the service name typed (required for destructive steps)
             CommandLineYes, // `opsdeck act … --yes`: the script's explicit consent
         };
         Method method = Method::Dialog;
@@ -82,7 +82,7 @@ public:
 Q_SIGNALS:
     void previewReady(const Opsdeck::ActionPreview &preview);
     void refused(const QUuid &requestId, const Opsdeck::Error &error); // journaled
-    void failed(const QUuid &requestId, const Opsdeck::Error &error);  // the preview could not be made
+    void failed(const QUuid &requestId, const Opsdeck::Error &error); // the preview could not be made
     void operationChanged(const Opsdeck::OperationStatus &status);
     void finished(const Opsdeck::OperationStatus &status);
     void journalFailed(const Opsdeck::Error &error); // a step could not be written yet (it is retried)

@@ -70,11 +70,10 @@ QList<ActionChange> changesFromJson(const QString &text)
     const QJsonArray array = QJsonDocument::fromJson(text.toUtf8()).array();
     for (const QJsonValue &value : array) {
         const QJsonObject o = value.toObject();
-        changes.append(ActionChange{o.value(QLatin1String("kind")).toString(),
-                                    o.value(QLatin1String("name")).toString(),
-                                    o.value(QLatin1String("field")).toString(),
-                                    o.value(QLatin1String("from")).toString(),
-                                    o.value(QLatin1String("to")).toString()});
+        changes.append(ActionChange {
+            o.value(QLatin1String("kind")).toString(), o.value(QLatin1String("name")).toString(),
+            o.value(QLatin1String("field")).toString(), o.value(QLatin1String("from")).toString(),
+            o.value(QLatin1String("to")).toString() });
     }
     return changes;
 }
@@ -96,9 +95,10 @@ std::optional<Error> errorFromJson(const QVariant &value)
     const QJsonObject o = QJsonDocument::fromJson(value.toString().toUtf8()).object();
     Error error;
     const QString code = o.value(QLatin1String("code")).toString();
-    for (ErrorKind kind : {ErrorKind::Network, ErrorKind::Timeout, ErrorKind::Unauthorized, ErrorKind::Forbidden,
-                           ErrorKind::NotFound, ErrorKind::Conflict, ErrorKind::Gone, ErrorKind::Throttled,
-                           ErrorKind::Invalid, ErrorKind::Config, ErrorKind::Plugin}) {
+    for (ErrorKind kind :
+         { ErrorKind::Network, ErrorKind::Timeout, ErrorKind::Unauthorized, ErrorKind::Forbidden,
+           ErrorKind::NotFound, ErrorKind::Conflict, ErrorKind::Gone, ErrorKind::Throttled,
+           ErrorKind::Invalid, ErrorKind::Config, ErrorKind::Plugin }) {
         if (toString(kind) == code)
             error.kind = kind;
     }
@@ -111,7 +111,7 @@ std::optional<Error> errorFromJson(const QVariant &value)
 
 Track trackFromString(const QString &text)
 {
-    for (Track track : {Track::Stable, Track::Canary, Track::Unknown}) {
+    for (Track track : { Track::Stable, Track::Canary, Track::Unknown }) {
         if (toString(track) == text)
             return track;
     }
@@ -131,7 +131,7 @@ JournalEntry entryFromRow(const QSqlQuery &q)
     e.updatedAt = fromMsecs(q.value(3));
     e.finishedAt = fromMsecs(q.value(4));
     e.user = q.value(5).toString();
-    e.service = ServiceKey{q.value(6).toString(), q.value(7).toString(), q.value(8).toString()};
+    e.service = ServiceKey { q.value(6).toString(), q.value(7).toString(), q.value(8).toString() };
     e.track = trackFromString(q.value(9).toString());
     e.action = q.value(10).toString();
     e.parameters = QJsonDocument::fromJson(q.value(11).toString().toUtf8()).object().toVariantMap();
@@ -171,7 +171,8 @@ const QString upsertStep = QStringLiteral(
 
 // Reads entries with their steps; `where` uses positional placeholders bound from `binds`.
 Result<QList<JournalEntry>> readEntries(QSqlDatabase db, const QString &where, const QVariantList &binds,
-                                        int limit, const std::function<Error(const QString &, const QString &)> &fail)
+                                        int limit,
+                                        const std::function<Error(const QString &, const QString &)> &fail)
 {
     QString sql = QStringLiteral("SELECT %1 FROM actions").arg(entryColumns);
     if (!where.isEmpty())
@@ -240,13 +241,14 @@ Journal::~Journal()
 
 QString Journal::defaultPath()
 {
-    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/journal.sqlite");
+    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)
+        + QStringLiteral("/journal.sqlite");
 }
 
 Error Journal::sqlError(const QString &what, const QString &driverText) const
 {
-    return Error{ErrorKind::Config, QStringLiteral("journal %1: %2: %3").arg(m_path, what, driverText),
-                 QString(), std::nullopt};
+    return Error { ErrorKind::Config, QStringLiteral("journal %1: %2: %3").arg(m_path, what, driverText),
+                   QString(), std::nullopt };
 }
 
 static Error classify(const QString &path, const QString &what, const QSqlError &error)
@@ -254,13 +256,14 @@ static Error classify(const QString &path, const QString &what, const QSqlError 
     const int code = error.nativeErrorCode().toInt();
     const QString message = QStringLiteral("journal %1: %2: %3").arg(path, what, error.text());
     if (code == sqliteBusy || code == sqliteLocked)
-        return Error{ErrorKind::Conflict, message,
-                     QStringLiteral("another Opsdeck is writing the journal; it is tried again"), std::nullopt};
+        return Error { ErrorKind::Conflict, message,
+                       QStringLiteral("another Opsdeck is writing the journal; it is tried again"),
+                       std::nullopt };
     if (code == sqliteCorrupt || code == sqliteNotADatabase)
-        return Error{ErrorKind::Config, message,
-                     QStringLiteral("the file was left untouched; move it aside to start a new journal"),
-                     std::nullopt};
-    return Error{ErrorKind::Config, message, QString(), std::nullopt};
+        return Error { ErrorKind::Config, message,
+                       QStringLiteral("the file was left untouched; move it aside to start a new journal"),
+                       std::nullopt };
+    return Error { ErrorKind::Config, message, QString(), std::nullopt };
 }
 
 QString Journal::lockDirectory() const
@@ -281,11 +284,14 @@ Result<void> Journal::open(const QString &requestedPath)
     close();
     m_path = QFileInfo(requestedPath.isEmpty() ? defaultPath() : requestedPath).absoluteFilePath();
     if (!QSqlDatabase::isDriverAvailable(driverName))
-        return makeError(ErrorKind::Config, QStringLiteral("journal %1: Qt's SQLite driver (QSQLITE) is not available").arg(m_path),
-                         QStringLiteral("install Qt's SQLite plugin (Debian: libqt6sql6-sqlite)"));
+        return makeError(
+            ErrorKind::Config,
+            QStringLiteral("journal %1: Qt's SQLite driver (QSQLITE) is not available").arg(m_path),
+            QStringLiteral("install Qt's SQLite plugin (Debian: libqt6sql6-sqlite)"));
     if (!QDir().mkpath(QFileInfo(m_path).absolutePath()))
         return makeError(ErrorKind::Config,
-                         QStringLiteral("journal %1: cannot create the folder %2").arg(m_path, QFileInfo(m_path).absolutePath()),
+                         QStringLiteral("journal %1: cannot create the folder %2")
+                             .arg(m_path, QFileInfo(m_path).absolutePath()),
                          QStringLiteral("check the folder's permissions"));
 
     m_session = QUuid::createUuid();
@@ -313,13 +319,15 @@ Result<void> Journal::open(const QString &requestedPath)
         return makeError(ErrorKind::Config, QStringLiteral("journal %1: cannot create %2").arg(m_path, dir),
                          QStringLiteral("check the folder's permissions"));
     }
-    m_sessionLock = std::make_unique<QLockFile>(lockDirectory() + QLatin1Char('/')
-                                                + m_session.toString(QUuid::WithoutBraces) + QStringLiteral(".lock"));
+    m_sessionLock
+        = std::make_unique<QLockFile>(lockDirectory() + QLatin1Char('/')
+                                      + m_session.toString(QUuid::WithoutBraces) + QStringLiteral(".lock"));
     m_sessionLock->setStaleLockTime(0);
     if (!m_sessionLock->tryLock(0)) {
         const QString file = lockDirectory();
         close();
-        return makeError(ErrorKind::Config, QStringLiteral("journal %1: cannot create a session lock in %2").arg(m_path, file),
+        return makeError(ErrorKind::Config,
+                         QStringLiteral("journal %1: cannot create a session lock in %2").arg(m_path, file),
                          QStringLiteral("check the folder's permissions"));
     }
     if (auto recovered = recoverInterrupted(); !recovered) {
@@ -349,11 +357,13 @@ Result<void> Journal::configure(const QString &path)
         return tl::unexpected(classify(path, QStringLiteral("cannot switch to WAL"), q.lastError()));
     if (q.value(0).toString().compare(QLatin1String("wal"), Qt::CaseInsensitive) != 0)
         return makeError(ErrorKind::Config,
-                         QStringLiteral("journal %1: SQLite refused WAL mode (journal_mode is %2)").arg(path, q.value(0).toString()),
+                         QStringLiteral("journal %1: SQLite refused WAL mode (journal_mode is %2)")
+                             .arg(path, q.value(0).toString()),
                          QStringLiteral("keep the journal on a local file system"));
     q.finish();
     // FULL: an action's record survives a power cut once the write returned. Writes are few and small.
-    if (!q.exec(QStringLiteral("PRAGMA synchronous = FULL")) || !q.exec(QStringLiteral("PRAGMA foreign_keys = ON")))
+    if (!q.exec(QStringLiteral("PRAGMA synchronous = FULL"))
+        || !q.exec(QStringLiteral("PRAGMA foreign_keys = ON")))
         return tl::unexpected(classify(path, QStringLiteral("cannot configure"), q.lastError()));
     q.finish();
     return JournalMigrations::migrate(db, path);
@@ -414,26 +424,26 @@ Result<qint64> Journal::add(const JournalEntry &entry)
     QDateTime finished = entry.finishedAt;
     if (entry.isFinal() && !finished.isValid())
         finished = now;
-    const QVariantList values{entry.requestId.toString(QUuid::WithoutBraces),
-                              m_session.toString(QUuid::WithoutBraces),
-                              started.toMSecsSinceEpoch(),
-                              now.toMSecsSinceEpoch(),
-                              msecs(finished),
-                              text(entry.user),
-                              text(entry.service.context),
-                              text(entry.service.ns),
-                              text(entry.service.name),
-                              toString(entry.track),
-                              text(entry.action),
-                              compact(QJsonObject::fromVariantMap(entry.parameters)),
-                              changesJson(entry.preview),
-                              compact(warnings),
-                              text(entry.confirmation),
-                              toString(entry.status),
-                              text(entry.message),
-                              entry.percent,
-                              changesJson(entry.result),
-                              errorJson(entry.error)};
+    const QVariantList values { entry.requestId.toString(QUuid::WithoutBraces),
+                                m_session.toString(QUuid::WithoutBraces),
+                                started.toMSecsSinceEpoch(),
+                                now.toMSecsSinceEpoch(),
+                                msecs(finished),
+                                text(entry.user),
+                                text(entry.service.context),
+                                text(entry.service.ns),
+                                text(entry.service.name),
+                                toString(entry.track),
+                                text(entry.action),
+                                compact(QJsonObject::fromVariantMap(entry.parameters)),
+                                changesJson(entry.preview),
+                                compact(warnings),
+                                text(entry.confirmation),
+                                toString(entry.status),
+                                text(entry.message),
+                                entry.percent,
+                                changesJson(entry.result),
+                                errorJson(entry.error) };
     for (qsizetype i = 0; i < values.size(); ++i)
         q.bindValue(int(i), values.at(i));
     if (!q.exec()) {
@@ -446,7 +456,8 @@ Result<qint64> Journal::add(const JournalEntry &entry)
     s.prepare(upsertStep);
     for (qsizetype i = 0; i < entry.steps.size(); ++i) {
         if (!bindStep(s, id, i, entry.steps.at(i))) {
-            const Error error = classify(m_path, QStringLiteral("cannot write the action's steps"), s.lastError());
+            const Error error
+                = classify(m_path, QStringLiteral("cannot write the action's steps"), s.lastError());
             db.rollback();
             return tl::unexpected(error);
         }
@@ -521,7 +532,9 @@ Result<void> Journal::writeStatus(qint64 id, const OperationStatus &status)
     q.bindValue(1, text(status.message));
     q.bindValue(2, status.percent);
     q.bindValue(3, updated.toMSecsSinceEpoch());
-    q.bindValue(4, status.isFinal() ? QVariant(updated.toMSecsSinceEpoch()) : QVariant(QMetaType(QMetaType::LongLong)));
+    q.bindValue(4,
+                status.isFinal() ? QVariant(updated.toMSecsSinceEpoch())
+                                 : QVariant(QMetaType(QMetaType::LongLong)));
     q.bindValue(5, changesJson(status.changes));
     q.bindValue(6, errorJson(status.error));
     q.bindValue(7, id);
@@ -529,20 +542,23 @@ Result<void> Journal::writeStatus(qint64 id, const OperationStatus &status)
         return fail(QStringLiteral("cannot record action %1").arg(id), q.lastError());
     if (q.numRowsAffected() != 1) {
         db.rollback();
-        return makeError(ErrorKind::NotFound, QStringLiteral("journal %1: no action %2 to record").arg(m_path).arg(id));
+        return makeError(ErrorKind::NotFound,
+                         QStringLiteral("journal %1: no action %2 to record").arg(m_path).arg(id));
     }
     QSqlQuery s(db);
     s.prepare(upsertStep);
     for (qsizetype i = 0; i < status.steps.size(); ++i) {
         if (!bindStep(s, id, i, status.steps.at(i)))
-            return fail(QStringLiteral("cannot record step %1 of action %2").arg(i + 1).arg(id), s.lastError());
+            return fail(QStringLiteral("cannot record step %1 of action %2").arg(i + 1).arg(id),
+                        s.lastError());
     }
     if (!db.commit())
         return fail(QStringLiteral("cannot commit action %1").arg(id), db.lastError());
     return {};
 }
 
-Result<void> Journal::setStatus(qint64 id, JournalStatus from, JournalStatus to, const QString &message, bool finish)
+Result<void> Journal::setStatus(qint64 id, JournalStatus from, JournalStatus to, const QString &message,
+                                bool finish)
 {
     if (!isOpen())
         return makeError(ErrorKind::Config, QStringLiteral("journal is not open"));
@@ -558,18 +574,21 @@ Result<void> Journal::setStatus(qint64 id, JournalStatus from, JournalStatus to,
     q.bindValue(5, id);
     q.bindValue(6, toString(from));
     if (!q.exec())
-        return tl::unexpected(classify(m_path, QStringLiteral("cannot update action %1").arg(id), q.lastError()));
+        return tl::unexpected(
+            classify(m_path, QStringLiteral("cannot update action %1").arg(id), q.lastError()));
     if (q.numRowsAffected() != 1)
-        return makeError(ErrorKind::Invalid,
-                         QStringLiteral("journal %1: action %2 is not %3").arg(m_path).arg(id).arg(toString(from)),
-                         QStringLiteral("only an interrupted action can be resumed or abandoned"));
+        return makeError(
+            ErrorKind::Invalid,
+            QStringLiteral("journal %1: action %2 is not %3").arg(m_path).arg(id).arg(toString(from)),
+            QStringLiteral("only an interrupted action can be resumed or abandoned"));
     Q_EMIT entryChanged(id);
     return {};
 }
 
 Result<void> Journal::markResumed(qint64 id)
 {
-    return setStatus(id, JournalStatus::Interrupted, JournalStatus::Started, QStringLiteral("resumed"), false);
+    return setStatus(id, JournalStatus::Interrupted, JournalStatus::Started, QStringLiteral("resumed"),
+                     false);
 }
 
 Result<void> Journal::markAbandoned(qint64 id, const QString &reason)
@@ -588,7 +607,8 @@ Result<int> Journal::recoverInterrupted()
     q.bindValue(0, toString(JournalStatus::Started));
     q.bindValue(1, m_session.toString(QUuid::WithoutBraces));
     if (!q.exec())
-        return tl::unexpected(classify(m_path, QStringLiteral("cannot look for interrupted actions"), q.lastError()));
+        return tl::unexpected(
+            classify(m_path, QStringLiteral("cannot look for interrupted actions"), q.lastError()));
     QStringList sessions;
     while (q.next())
         sessions << q.value(0).toString();
@@ -602,19 +622,33 @@ Result<int> Journal::recoverInterrupted()
         lock.setStaleLockTime(0);
         if (!lock.tryLock(0)) {
             if (lock.error() != QLockFile::LockFailedError)
-                qCWarning(lcCore) << "journal" << m_path << ": cannot check session" << session << lock.error();
+                qCWarning(lcCore) << "journal" << m_path << ": cannot check session" << session
+                                  << lock.error();
             continue; // its process is alive: its actions are running, not interrupted
         }
         QSqlQuery u(db);
-        u.prepare(QStringLiteral("UPDATE actions SET status = ?, updated_at = ? WHERE session = ? AND status = ?"));
+        u.prepare(
+            QStringLiteral("UPDATE actions SET status = ?, updated_at = ? WHERE session = ? AND status = ?"));
         u.bindValue(0, toString(JournalStatus::Interrupted));
         u.bindValue(1, QDateTime::currentMSecsSinceEpoch());
         u.bindValue(2, session);
         u.bindValue(3, toString(JournalStatus::Started));
         if (!u.exec())
-            return tl::unexpected(classify(m_path, QStringLiteral("cannot mark interrupted actions"), u.lastError()));
+            return tl::unexpected(
+                classify(m_path, QStringLiteral("cannot mark interrupted actions"), u.lastError()));
         count += u.numRowsAffected();
         lock.unlock();
+    }
+    // Locks of sessions that ended without a clean close and left nothing running would pile up.
+    const QString ownLock = m_session.toString(QUuid::WithoutBraces) + QStringLiteral(".lock");
+    const QStringList locks = QDir(lockDirectory()).entryList({ QStringLiteral("*.lock") }, QDir::Files);
+    for (const QString &file : locks) {
+        if (file == ownLock)
+            continue;
+        QLockFile lock(lockDirectory() + QLatin1Char('/') + file);
+        lock.setStaleLockTime(0);
+        if (lock.tryLock(0))
+            lock.unlock();
     }
     if (count > 0)
         qCInfo(lcCore) << "journal" << m_path << ":" << count << "interrupted actions found";
@@ -651,16 +685,18 @@ Result<QList<JournalEntry>> Journal::entries(const JournalFilter &filter) const
         }
         where << QStringLiteral("status IN (%1)").arg(marks.join(QLatin1Char(',')));
     }
-    return readEntries(QSqlDatabase::database(m_connection, false), where.join(QStringLiteral(" AND ")), binds,
-                       filter.limit, [this](const QString &what, const QString &text) { return sqlError(what, text); });
+    return readEntries(QSqlDatabase::database(m_connection, false), where.join(QStringLiteral(" AND ")),
+                       binds, filter.limit,
+                       [this](const QString &what, const QString &text) { return sqlError(what, text); });
 }
 
 Result<JournalEntry> Journal::entry(qint64 id) const
 {
     if (!isOpen())
         return makeError(ErrorKind::Config, QStringLiteral("journal is not open"));
-    auto found = readEntries(QSqlDatabase::database(m_connection, false), QStringLiteral("id = ?"), {id}, 1,
-                             [this](const QString &what, const QString &text) { return sqlError(what, text); });
+    auto found
+        = readEntries(QSqlDatabase::database(m_connection, false), QStringLiteral("id = ?"), { id }, 1,
+                      [this](const QString &what, const QString &text) { return sqlError(what, text); });
     if (!found)
         return tl::unexpected(found.error());
     if (found->isEmpty())
@@ -671,7 +707,7 @@ Result<JournalEntry> Journal::entry(qint64 id) const
 Result<QList<JournalEntry>> Journal::interrupted() const
 {
     JournalFilter filter;
-    filter.statuses = {JournalStatus::Interrupted};
+    filter.statuses = { JournalStatus::Interrupted };
     return entries(filter);
 }
 

@@ -85,7 +85,7 @@ private:
     QString m_path;
     QUuid m_session;
     std::unique_ptr<QLockFile> m_sessionLock;
-    std::chrono::milliseconds m_busyTimeout{250};
+    std::chrono::milliseconds m_busyTimeout { 250 };
     std::map<qint64, OperationStatus> m_unsaved; // latest state per entry that failed to write
     QTimer m_retry;
 };

@@ -29,8 +29,9 @@ QString toString(JournalStatus status)
 
 std::optional<JournalStatus> journalStatusFromString(const QString &text)
 {
-    for (JournalStatus status : {JournalStatus::Started, JournalStatus::Succeeded, JournalStatus::Failed,
-                                 JournalStatus::Refused, JournalStatus::Interrupted, JournalStatus::Abandoned}) {
+    for (JournalStatus status :
+         { JournalStatus::Started, JournalStatus::Succeeded, JournalStatus::Failed, JournalStatus::Refused,
+           JournalStatus::Interrupted, JournalStatus::Abandoned }) {
         if (toString(status) == text)
             return status;
     }
@@ -79,9 +80,9 @@ QString toString(ActionStep::State state)
 
 std::optional<ActionStep::State> actionStepStateFromString(const QString &text)
 {
-    for (ActionStep::State state : {ActionStep::State::Pending, ActionStep::State::Running,
-                                    ActionStep::State::Succeeded, ActionStep::State::Failed,
-                                    ActionStep::State::Skipped}) {
+    for (ActionStep::State state :
+         { ActionStep::State::Pending, ActionStep::State::Running, ActionStep::State::Succeeded,
+           ActionStep::State::Failed, ActionStep::State::Skipped }) {
         if (toString(state) == text)
             return state;
     }
@@ -100,21 +101,21 @@ static QJsonValue timeOrNull(const QDateTime &time)
 
 QJsonObject toJson(const ActionChange &change)
 {
-    return QJsonObject{{QStringLiteral("kind"), change.kind},
-                       {QStringLiteral("name"), change.name},
-                       {QStringLiteral("field"), change.field},
-                       {QStringLiteral("from"), change.from},
-                       {QStringLiteral("to"), change.to}};
+    return QJsonObject { { QStringLiteral("kind"), change.kind },
+                         { QStringLiteral("name"), change.name },
+                         { QStringLiteral("field"), change.field },
+                         { QStringLiteral("from"), change.from },
+                         { QStringLiteral("to"), change.to } };
 }
 
 QJsonObject toJson(const ActionStep &step)
 {
-    QJsonObject object{{QStringLiteral("title"), step.title},
-                       {QStringLiteral("state"), toString(step.state)},
-                       {QStringLiteral("destructive"), step.destructive},
-                       {QStringLiteral("request"), step.request},
-                       {QStringLiteral("startedAt"), timeOrNull(step.started)},
-                       {QStringLiteral("finishedAt"), timeOrNull(step.finished)}};
+    QJsonObject object { { QStringLiteral("title"), step.title },
+                         { QStringLiteral("state"), toString(step.state) },
+                         { QStringLiteral("destructive"), step.destructive },
+                         { QStringLiteral("request"), step.request },
+                         { QStringLiteral("startedAt"), timeOrNull(step.started) },
+                         { QStringLiteral("finishedAt"), timeOrNull(step.finished) } };
     // The server's answer, only once there is one.
     if (step.httpStatus != 0)
         object.insert(QStringLiteral("httpStatus"), step.httpStatus);
@@ -124,15 +125,14 @@ QJsonObject toJson(const ActionStep &step)
 
 QJsonObject toJson(const Error &error)
 {
-    QJsonObject object{{QStringLiteral("code"), toString(error.kind)},
-                       {QStringLiteral("message"), error.message}};
+    QJsonObject object { { QStringLiteral("code"), toString(error.kind) },
+                         { QStringLiteral("message"), error.message } };
     if (!error.hint.isEmpty())
         object.insert(QStringLiteral("hint"), error.hint);
     return object;
 }
 
-template<typename T>
-static QJsonArray toJsonArray(const QList<T> &items)
+template<typename T> static QJsonArray toJsonArray(const QList<T> &items)
 {
     QJsonArray array;
     for (const T &item : items)
@@ -143,52 +143,52 @@ static QJsonArray toJsonArray(const QList<T> &items)
 QJsonObject toJson(const JournalEntry &entry)
 {
     const bool abandoned = entry.status == JournalStatus::Abandoned;
-    QJsonObject object{
-        {QStringLiteral("id"), entry.id},
-        {QStringLiteral("startedAt"), timeOrNull(entry.startedAt)},
-        {QStringLiteral("finishedAt"), timeOrNull(entry.finishedAt)},
-        {QStringLiteral("user"), entry.user},
-        {QStringLiteral("context"), entry.service.context},
-        {QStringLiteral("action"), entry.action},
-        {QStringLiteral("target"),
-         QJsonObject{{QStringLiteral("namespace"), entry.service.ns},
-                     {QStringLiteral("service"), entry.service.name},
-                     {QStringLiteral("track"), toString(entry.track)}}},
-        {QStringLiteral("status"), abandoned ? toString(JournalStatus::Failed) : toString(entry.status)},
-        {QStringLiteral("request"),
-         QJsonObject{{QStringLiteral("id"), entry.requestId.toString(QUuid::WithoutBraces)},
-                     {QStringLiteral("parameters"), QJsonObject::fromVariantMap(entry.parameters)},
-                     {QStringLiteral("preview"), toJsonArray(entry.preview)},
-                     {QStringLiteral("warnings"), QJsonArray::fromStringList(entry.warnings)},
-                     {QStringLiteral("confirmation"), entry.confirmation}}},
-        {QStringLiteral("result"),
-         QJsonObject{{QStringLiteral("message"), entry.message},
-                     {QStringLiteral("percent"), entry.percent},
-                     {QStringLiteral("changes"), toJsonArray(entry.result)},
-                     {QStringLiteral("steps"), toJsonArray(entry.steps)}}},
+    QJsonObject object {
+        { QStringLiteral("id"), entry.id },
+        { QStringLiteral("startedAt"), timeOrNull(entry.startedAt) },
+        { QStringLiteral("finishedAt"), timeOrNull(entry.finishedAt) },
+        { QStringLiteral("user"), entry.user },
+        { QStringLiteral("context"), entry.service.context },
+        { QStringLiteral("action"), entry.action },
+        { QStringLiteral("target"),
+          QJsonObject { { QStringLiteral("namespace"), entry.service.ns },
+                        { QStringLiteral("service"), entry.service.name },
+                        { QStringLiteral("track"), toString(entry.track) } } },
+        { QStringLiteral("status"), abandoned ? toString(JournalStatus::Failed) : toString(entry.status) },
+        { QStringLiteral("request"),
+          QJsonObject { { QStringLiteral("id"), entry.requestId.toString(QUuid::WithoutBraces) },
+                        { QStringLiteral("parameters"), QJsonObject::fromVariantMap(entry.parameters) },
+                        { QStringLiteral("preview"), toJsonArray(entry.preview) },
+                        { QStringLiteral("warnings"), QJsonArray::fromStringList(entry.warnings) },
+                        { QStringLiteral("confirmation"), entry.confirmation } } },
+        { QStringLiteral("result"),
+          QJsonObject { { QStringLiteral("message"), entry.message },
+                        { QStringLiteral("percent"), entry.percent },
+                        { QStringLiteral("changes"), toJsonArray(entry.result) },
+                        { QStringLiteral("steps"), toJsonArray(entry.steps) } } },
     };
     if (entry.error)
         object.insert(QStringLiteral("error"), toJson(*entry.error));
     else if (abandoned)
         object.insert(QStringLiteral("error"),
-                      QJsonObject{{QStringLiteral("code"), QStringLiteral("Abandoned")},
-                                  {QStringLiteral("message"), entry.message}});
+                      QJsonObject { { QStringLiteral("code"), QStringLiteral("Abandoned") },
+                                    { QStringLiteral("message"), entry.message } });
     return object;
 }
 
 QJsonObject journalToJson(const QList<JournalEntry> &entries)
 {
-    return QJsonObject{{QStringLiteral("entries"), toJsonArray(entries)}};
+    return QJsonObject { { QStringLiteral("entries"), toJsonArray(entries) } };
 }
 
 QStringList journalCsvHeader()
 {
-    return {QStringLiteral("id"),         QStringLiteral("startedAt"),  QStringLiteral("finishedAt"),
-            QStringLiteral("user"),       QStringLiteral("context"),    QStringLiteral("namespace"),
-            QStringLiteral("service"),    QStringLiteral("track"),      QStringLiteral("action"),
-            QStringLiteral("parameters"), QStringLiteral("preview"),    QStringLiteral("confirmation"),
-            QStringLiteral("status"),     QStringLiteral("steps"),      QStringLiteral("message"),
-            QStringLiteral("error")};
+    return { QStringLiteral("id"),         QStringLiteral("startedAt"), QStringLiteral("finishedAt"),
+             QStringLiteral("user"),       QStringLiteral("context"),   QStringLiteral("namespace"),
+             QStringLiteral("service"),    QStringLiteral("track"),     QStringLiteral("action"),
+             QStringLiteral("parameters"), QStringLiteral("preview"),   QStringLiteral("confirmation"),
+             QStringLiteral("status"),     QStringLiteral("steps"),     QStringLiteral("message"),
+             QStringLiteral("error") };
 }
 
 static QString changesText(const QList<ActionChange> &changes)
@@ -219,22 +219,22 @@ QStringList journalCsvRow(const JournalEntry &entry)
 {
     const QString parameters = QString::fromUtf8(
         QJsonDocument(QJsonObject::fromVariantMap(entry.parameters)).toJson(QJsonDocument::Compact));
-    return {QString::number(entry.id),
-            toRfc3339(entry.startedAt),
-            toRfc3339(entry.finishedAt),
-            entry.user,
-            entry.service.context,
-            entry.service.ns,
-            entry.service.name,
-            toString(entry.track),
-            entry.action,
-            parameters,
-            changesText(entry.preview),
-            entry.confirmation,
-            toString(entry.status),
-            stepsText(entry.steps),
-            entry.message,
-            entry.error ? toString(*entry.error) : QString()};
+    return { QString::number(entry.id),
+             toRfc3339(entry.startedAt),
+             toRfc3339(entry.finishedAt),
+             entry.user,
+             entry.service.context,
+             entry.service.ns,
+             entry.service.name,
+             toString(entry.track),
+             entry.action,
+             parameters,
+             changesText(entry.preview),
+             entry.confirmation,
+             toString(entry.status),
+             stepsText(entry.steps),
+             entry.message,
+             entry.error ? toString(*entry.error) : QString() };
 }
 
 } // namespace Opsdeck

@@ -23,12 +23,12 @@
 namespace Opsdeck {
 
 enum class JournalStatus {
-    Started,     // written before execute; still running (or its process is alive elsewhere)
+    Started, // written before execute; still running (or its process is alive elsewhere)
     Succeeded,
     Failed,
-    Refused,     // not done on purpose: read-only, forbidden, conflict, precondition
+    Refused, // not done on purpose: read-only, forbidden, conflict, precondition
     Interrupted, // was Started when its process ended: read its real state back, then resume or abandon
-    Abandoned,   // an interrupted action a person chose not to resume
+    Abandoned, // an interrupted action a person chose not to resume
 };
 
 QString toString(JournalStatus status);
@@ -43,14 +43,14 @@ struct JournalEntry
     QDateTime startedAt;
     QDateTime updatedAt;
     QDateTime finishedAt; // invalid until the action is final
-    QString user;         // the context's user (kubeconfig user entry)
+    QString user; // the context's user (kubeconfig user entry)
     ServiceKey service;
     Track track = Track::Stable;
     QString action;
     QVariantMap parameters;
     QList<ActionChange> preview; // the change shown before confirmation
-    QStringList warnings;        // shown with the preview
-    QString confirmation;        // how it was confirmed: "dialog", "typed productservice", "--yes"
+    QStringList warnings; // shown with the preview
+    QString confirmation; // how it was confirmed: "dialog", "typed productservice", "--yes"
     JournalStatus status = JournalStatus::Started;
     QString message; // the last step's message, for people
     int percent = -1;

@@ -15,12 +15,12 @@ struct JournalFilter
 {
     QDateTime from;
     QDateTime to;
-    QString action;  // "canary-weight"
+    QString action; // "canary-weight"
     QString context;
     QString ns;
     QString service; // the service name
     QList<JournalStatus> statuses; // any of these
-    int limit = 0;   // 0 = all
+    int limit = 0; // 0 = all
 };
 
 } // namespace Opsdeck

@@ -57,8 +57,7 @@ const char *const version2[] = {
     "CREATE INDEX actions_action ON actions(action)",
 };
 
-template<std::size_t N>
-QStringList toList(const char *const (&statements)[N])
+template<std::size_t N> QStringList toList(const char *const (&statements)[N])
 {
     QStringList list;
     for (const char *statement : statements)
@@ -98,16 +97,18 @@ Result<void> JournalMigrations::migrate(QSqlDatabase &db, const QString &where)
 {
     auto current = currentVersion(db);
     if (!current)
-        return makeError(ErrorKind::Config, QStringLiteral("journal %1: %2").arg(where, current.error().message),
+        return makeError(ErrorKind::Config,
+                         QStringLiteral("journal %1: %2").arg(where, current.error().message),
                          QStringLiteral("move the file aside to start a new journal"));
     const int latest = latestVersion();
     if (*current > latest)
-        return makeError(ErrorKind::Config,
-                         QStringLiteral("journal %1 has schema version %2, newer than this Opsdeck knows (%3)")
-                             .arg(where)
-                             .arg(*current)
-                             .arg(latest),
-                         QStringLiteral("use a newer Opsdeck, or move the file aside to start a new journal"));
+        return makeError(
+            ErrorKind::Config,
+            QStringLiteral("journal %1 has schema version %2, newer than this Opsdeck knows (%3)")
+                .arg(where)
+                .arg(*current)
+                .arg(latest),
+            QStringLiteral("use a newer Opsdeck, or move the file aside to start a new journal"));
     for (int version = *current + 1; version <= latest; ++version) {
         // BEGIN IMMEDIATE takes the write lock first, so two processes opening an old journal at once
         // do not both migrate it: the second waits, then sees the new version.

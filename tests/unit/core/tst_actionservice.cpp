@@ -24,7 +24,8 @@ namespace {
 
 ServiceKey productservice()
 {
-    return ServiceKey{QStringLiteral("sim"), QStringLiteral("microservices"), QStringLiteral("productservice")};
+    return ServiceKey { QStringLiteral("sim"), QStringLiteral("microservices"),
+                        QStringLiteral("productservice") };
 }
 
 ActionStep step(const QString &title, bool destructive = false)
@@ -42,9 +43,11 @@ class FakeProvider : public ActionProvider
     Q_OBJECT
 
 public:
-    QList<ActionDescriptor> descriptors{
-        ActionDescriptor{QStringLiteral("canary-weight"), QStringLiteral("Shift canary weight"), {}, false, true, {}},
-        ActionDescriptor{QStringLiteral("promote"), QStringLiteral("Promote canary"), {}, false, true, {}}};
+    QList<ActionDescriptor> descriptors {
+        ActionDescriptor {
+            QStringLiteral("canary-weight"), QStringLiteral("Shift canary weight"), {}, false, true, {} },
+        ActionDescriptor { QStringLiteral("promote"), QStringLiteral("Promote canary"), {}, false, true, {} }
+    };
     bool allow = true;
     bool previewDestructive = false;
     std::optional<Error> previewError;
@@ -60,10 +63,10 @@ public:
     static QList<ActionStep> stepsFor(const QString &action)
     {
         if (action == QLatin1String("promote"))
-            return {step(QStringLiteral("Copy canary template onto stable")),
-                    step(QStringLiteral("Set canary weight to 0")),
-                    step(QStringLiteral("Scale canary to 0"), true)};
-        return {step(QStringLiteral("Set canary weight"))};
+            return { step(QStringLiteral("Copy canary template onto stable")),
+                     step(QStringLiteral("Set canary weight to 0")),
+                     step(QStringLiteral("Scale canary to 0"), true) };
+        return { step(QStringLiteral("Set canary weight")) };
     }
 
     void preview(const ActionRequest &request) override
@@ -77,9 +80,9 @@ public:
         p.requestId = request.id;
         p.allowed = allow;
         p.deniedReason = allow ? QString() : QStringLiteral("viewer cannot patch ingresses in microservices");
-        p.changes = {ActionChange{QStringLiteral("Ingress"), QStringLiteral("productservice-canary"),
-                                  QStringLiteral("canary-weight"), QStringLiteral("10"),
-                                  request.parameters.value(QStringLiteral("weight")).toString()}};
+        p.changes = { ActionChange { QStringLiteral("Ingress"), QStringLiteral("productservice-canary"),
+                                     QStringLiteral("canary-weight"), QStringLiteral("10"),
+                                     request.parameters.value(QStringLiteral("weight")).toString() } };
         p.steps = stepsFor(request.actionId);
         p.destructive = previewDestructive;
         Q_EMIT previewReady(p);
@@ -91,7 +94,7 @@ public:
         if (journal) {
             JournalFilter f;
             auto all = journal->entries(f);
-            for (const JournalEntry &e : all.value_or(QList<JournalEntry>{})) {
+            for (const JournalEntry &e : all.value_or(QList<JournalEntry> {})) {
                 if (e.requestId == request.id)
                     entryAtExecute = e;
             }
@@ -121,11 +124,13 @@ public:
     // The test plays the server: step i done with its request and answer.
     void finishStep(const ActionRequest &request, int done, int httpStatus = 200, bool last = false)
     {
-        OperationStatus s = statusFor(request, last ? (httpStatus < 300 ? OperationStatus::State::Succeeded
-                                                                        : OperationStatus::State::Failed)
-                                                    : OperationStatus::State::Running);
+        OperationStatus s = statusFor(
+            request,
+            last ? (httpStatus < 300 ? OperationStatus::State::Succeeded : OperationStatus::State::Failed)
+                 : OperationStatus::State::Running);
         for (int i = 0; i <= done; ++i) {
-            s.steps[i].state = i < done || httpStatus < 300 ? ActionStep::State::Succeeded : ActionStep::State::Failed;
+            s.steps[i].state
+                = i < done || httpStatus < 300 ? ActionStep::State::Succeeded : ActionStep::State::Failed;
             s.steps[i].request = QStringLiteral("PATCH /step/%1").arg(i);
             s.steps[i].httpStatus = i < done ? 200 : httpStatus;
             s.steps[i].response = QStringLiteral("answer %1").arg(i);
@@ -135,7 +140,7 @@ public:
         s.percent = 100 * (done + 1) / int(s.steps.size());
         s.message = s.steps[done].title;
         if (last && httpStatus >= 300)
-            s.error = Error{ErrorKind::Network, QStringLiteral("step %1 failed").arg(done), {}, {}};
+            s.error = Error { ErrorKind::Network, QStringLiteral("step %1 failed").arg(done), {}, {} };
         Q_EMIT operationChanged(s);
     }
 };
@@ -146,7 +151,7 @@ ActionRequest weightRequest(int weight)
     r.actionId = QStringLiteral("canary-weight");
     r.service = productservice();
     r.track = Track::Canary;
-    r.parameters = {{QStringLiteral("weight"), weight}};
+    r.parameters = { { QStringLiteral("weight"), weight } };
     return r;
 }
 
@@ -246,7 +251,7 @@ void tst_ActionService::previewConfirmExecuteJournalsEachStep()
     QVERIFY(m_service->previewFor(*requestId));
     QVERIFY(m_journal->entries()->isEmpty()); // a preview changes nothing and writes nothing
 
-    auto journalId = m_service->confirm(*requestId, {Method::TypedName, QStringLiteral("productservice")});
+    auto journalId = m_service->confirm(*requestId, { Method::TypedName, QStringLiteral("productservice") });
     QVERIFY2(journalId, qPrintable(journalId ? QString() : toString(journalId.error())));
     QVERIFY(m_provider->executes.isEmpty());
     QTRY_COMPARE(m_provider->executes.size(), 1);
@@ -329,27 +334,29 @@ void tst_ActionService::typedConfirmation()
     QCOMPARE(m_service->needsTypedConfirmation(id), typedNeeded);
     if (typedNeeded) {
         for (const ActionService::Confirmation &wrong :
-             {ActionService::Confirmation{Method::Dialog, {}},
-              ActionService::Confirmation{Method::TypedName, QStringLiteral("productservic")},
-              ActionService::Confirmation{Method::TypedName, QStringLiteral("ProductService")}}) {
+             { ActionService::Confirmation { Method::Dialog, {} },
+               ActionService::Confirmation { Method::TypedName, QStringLiteral("productservic") },
+               ActionService::Confirmation { Method::TypedName, QStringLiteral("ProductService") } }) {
             auto refused = m_service->confirm(id, wrong);
             QVERIFY(!refused);
             QCOMPARE_STR(refused.error().kind, ErrorKind::Invalid);
-            QVERIFY2(refused.error().hint.contains(QStringLiteral("productservice")), qPrintable(refused.error().hint));
+            QVERIFY2(refused.error().hint.contains(QStringLiteral("productservice")),
+                     qPrintable(refused.error().hint));
         }
         QTest::qWait(20);
         QVERIFY(m_provider->executes.isEmpty());
         QVERIFY(m_journal->entries()->isEmpty());
         QVERIFY(m_service->previewFor(id)); // still pending: the person can type it again
     }
-    QVERIFY(m_service->confirm(id, {Method::TypedName, QStringLiteral("productservice")}));
+    QVERIFY(m_service->confirm(id, { Method::TypedName, QStringLiteral("productservice") }));
     QTRY_COMPARE(m_provider->executes.size(), 1);
 
     // `--yes` is the script's explicit consent, typed or not.
-    m_provider->finishStep(m_provider->executes.first(), int(FakeProvider::stepsFor(action).size()) - 1, 200, true);
+    m_provider->finishStep(m_provider->executes.first(), int(FakeProvider::stepsFor(action).size()) - 1, 200,
+                           true);
     QTRY_VERIFY(m_service->running().isEmpty());
     const QUuid again = previewed(*m_service, request);
-    QVERIFY(m_service->confirm(again, {Method::CommandLineYes, {}}));
+    QVERIFY(m_service->confirm(again, { Method::CommandLineYes, {} }));
     QTRY_COMPARE(m_provider->executes.size(), 2);
     QCOMPARE(m_journal->entries()->first().confirmation, QStringLiteral("--yes"));
 }
@@ -368,7 +375,7 @@ void tst_ActionService::readOnlyRefusesEverything()
     QCOMPARE_STR(previewedId.error().kind, ErrorKind::Forbidden);
     QVERIFY(previewedId.error().message.contains(QStringLiteral("read-only")));
     // A preview made before read-only was switched on cannot be confirmed either.
-    auto confirmed = m_service->confirm(pendingId, {Method::CommandLineYes, {}});
+    auto confirmed = m_service->confirm(pendingId, { Method::CommandLineYes, {} });
     QVERIFY(!confirmed);
     QCOMPARE_STR(confirmed.error().kind, ErrorKind::Forbidden);
     QCOMPARE(refused.size(), 2);
@@ -404,14 +411,14 @@ void tst_ActionService::permissionDeniedIsJournaledAsRefused()
     QCOMPARE_STR(entries[0].status, JournalStatus::Refused);
     QCOMPARE(entries[0].user, QStringLiteral("sre-admin"));
     QCOMPARE(entries[0].parameters.value(QStringLiteral("weight")).toInt(), 50);
-    QVERIFY(!m_service->confirm(*id, {Method::CommandLineYes, {}}));
+    QVERIFY(!m_service->confirm(*id, { Method::CommandLineYes, {} }));
     QVERIFY(m_provider->executes.isEmpty());
 }
 
 void tst_ActionService::previewFailures()
 {
     // The network failing is not a refusal: reported, nothing journaled.
-    m_provider->previewError = Error{ErrorKind::Network, QStringLiteral("connection refused"), {}, {}};
+    m_provider->previewError = Error { ErrorKind::Network, QStringLiteral("connection refused"), {}, {} };
     QSignalSpy failed(m_service.get(), &ActionService::failed);
     QSignalSpy refused(m_service.get(), &ActionService::refused);
     QVERIFY(m_service->preview(weightRequest(25)));
@@ -420,7 +427,8 @@ void tst_ActionService::previewFailures()
     QVERIFY(m_journal->entries()->isEmpty());
 
     // A 403 from the dry run is a refusal, journaled.
-    m_provider->previewError = Error{ErrorKind::Forbidden, QStringLiteral("ingresses is forbidden"), {}, {}};
+    m_provider->previewError
+        = Error { ErrorKind::Forbidden, QStringLiteral("ingresses is forbidden"), {}, {} };
     QVERIFY(m_service->preview(weightRequest(25)));
     QVERIFY(refused.wait());
     QCOMPARE(failed.size(), 1);
@@ -430,7 +438,8 @@ void tst_ActionService::previewFailures()
 
 void tst_ActionService::executeRefusedByServer()
 {
-    m_provider->executeError = Error{ErrorKind::Conflict, QStringLiteral("the object has been modified"), {}, {}};
+    m_provider->executeError
+        = Error { ErrorKind::Conflict, QStringLiteral("the object has been modified"), {}, {} };
     QSignalSpy finished(m_service.get(), &ActionService::finished);
     const QUuid id = previewed(*m_service, weightRequest(25));
     auto journalId = m_service->confirm(id, {});
@@ -447,7 +456,8 @@ void tst_ActionService::failedStepRecordsAnswer()
 {
     QSignalSpy finished(m_service.get(), &ActionService::finished);
     const QUuid id = previewed(*m_service, promoteRequest());
-    const qint64 journalId = m_service->confirm(id, {Method::TypedName, QStringLiteral("productservice")}).value();
+    const qint64 journalId
+        = m_service->confirm(id, { Method::TypedName, QStringLiteral("productservice") }).value();
     QTRY_COMPARE(m_provider->executes.size(), 1);
     m_provider->finishStep(m_provider->executes.first(), 0);
     m_provider->finishStep(m_provider->executes.first(), 1, 500, true);
@@ -527,7 +537,8 @@ void tst_ActionService::unknownOrUnavailableAction()
 void tst_ActionService::destroyedMidActionIsInterruptedThenResumed()
 {
     const QUuid id = previewed(*m_service, promoteRequest());
-    const qint64 journalId = m_service->confirm(id, {Method::TypedName, QStringLiteral("productservice")}).value();
+    const qint64 journalId
+        = m_service->confirm(id, { Method::TypedName, QStringLiteral("productservice") }).value();
     QTRY_COMPARE(m_provider->executes.size(), 1);
     const ActionRequest executed = m_provider->executes.first();
     m_provider->finishStep(executed, 0);

@@ -3,8 +3,8 @@
 
 #include "csvwriter.h"
 #include "journal.h"
-#include "observation.h"
 #include "journalmigrations.h"
+#include "observation.h"
 
 #include <QBuffer>
 #include <QCoreApplication>
@@ -36,10 +36,12 @@ namespace {
 
 ServiceKey productservice()
 {
-    return ServiceKey{QStringLiteral("sim"), QStringLiteral("microservices"), QStringLiteral("productservice")};
+    return ServiceKey { QStringLiteral("sim"), QStringLiteral("microservices"),
+                        QStringLiteral("productservice") };
 }
 
-JournalEntry sampleEntry(const QString &action = QStringLiteral("promote"), ServiceKey service = productservice())
+JournalEntry sampleEntry(const QString &action = QStringLiteral("promote"),
+                         ServiceKey service = productservice())
 {
     JournalEntry e;
     e.requestId = QUuid::createUuid();
@@ -47,10 +49,11 @@ JournalEntry sampleEntry(const QString &action = QStringLiteral("promote"), Serv
     e.service = service;
     e.track = Track::Canary;
     e.action = action;
-    e.parameters = QVariantMap{{QStringLiteral("weight"), 25}};
-    e.preview = {ActionChange{QStringLiteral("Ingress"), QStringLiteral("productservice-canary"),
-                              QStringLiteral("canary-weight"), QStringLiteral("10"), QStringLiteral("25")}};
-    e.warnings = {QStringLiteral("HPA will override")};
+    e.parameters = QVariantMap { { QStringLiteral("weight"), 25 } };
+    e.preview
+        = { ActionChange { QStringLiteral("Ingress"), QStringLiteral("productservice-canary"),
+                           QStringLiteral("canary-weight"), QStringLiteral("10"), QStringLiteral("25") } };
+    e.warnings = { QStringLiteral("HPA will override") };
     e.confirmation = QStringLiteral("typed productservice");
     e.message = QStringLiteral("requested");
     ActionStep first;
@@ -58,7 +61,7 @@ JournalEntry sampleEntry(const QString &action = QStringLiteral("promote"), Serv
     ActionStep second;
     second.title = QStringLiteral("Scale canary to 0");
     second.destructive = true;
-    e.steps = {first, second};
+    e.steps = { first, second };
     return e;
 }
 
@@ -116,18 +119,25 @@ QList<QStringList> parseCsv(const QString &text)
 }
 
 // Runs as a child process: starts an action, records its first step, says "ready", and waits to be killed.
-int runCrashChild(const QString &path)
+int runCrashChild(const QString &path, bool idle)
 {
     Journal journal;
     if (!journal.open(path))
         return 2;
+    if (idle) { // a session that runs nothing
+        std::printf("ready 0\n");
+        std::fflush(stdout);
+        for (;;)
+            QThread::sleep(1);
+    }
     JournalEntry e = sampleEntry();
     auto id = journal.add(e);
     if (!id)
         return 3;
     OperationStatus s = statusFor(e, OperationStatus::State::Running);
     s.steps[0].state = ActionStep::State::Succeeded;
-    s.steps[0].request = QStringLiteral("PATCH /apis/apps/v1/namespaces/microservices/deployments/productservice");
+    s.steps[0].request
+        = QStringLiteral("PATCH /apis/apps/v1/namespaces/microservices/deployments/productservice");
     s.steps[0].httpStatus = 200;
     s.steps[1].state = ActionStep::State::Running;
     s.message = QStringLiteral("waiting for the stable rollout");
@@ -217,24 +227,29 @@ void tst_Journal::migratesFromVersion1()
         QSqlQuery q(db);
         QVERIFY(q.exec(QStringLiteral(
             "CREATE TABLE actions (id INTEGER PRIMARY KEY AUTOINCREMENT, request_id TEXT NOT NULL UNIQUE, "
-            "session TEXT NOT NULL, started_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, finished_at INTEGER, "
+            "session TEXT NOT NULL, started_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, finished_at "
+            "INTEGER, "
             "user_name TEXT NOT NULL, context TEXT NOT NULL, namespace TEXT NOT NULL, service TEXT NOT NULL, "
             "track TEXT NOT NULL, action TEXT NOT NULL, parameters TEXT NOT NULL DEFAULT '{}', "
-            "preview TEXT NOT NULL DEFAULT '[]', confirmation TEXT NOT NULL DEFAULT '', status TEXT NOT NULL, "
+            "preview TEXT NOT NULL DEFAULT '[]', confirmation TEXT NOT NULL DEFAULT '', status TEXT NOT "
+            "NULL, "
             "message TEXT NOT NULL DEFAULT '', result TEXT NOT NULL DEFAULT '[]', error TEXT)")));
         QVERIFY(q.exec(QStringLiteral(
             "CREATE TABLE steps (action_id INTEGER NOT NULL REFERENCES actions(id) ON DELETE CASCADE, "
-            "idx INTEGER NOT NULL, title TEXT NOT NULL, state TEXT NOT NULL, request TEXT NOT NULL DEFAULT '', "
+            "idx INTEGER NOT NULL, title TEXT NOT NULL, state TEXT NOT NULL, request TEXT NOT NULL DEFAULT "
+            "'', "
             "http_status INTEGER NOT NULL DEFAULT 0, response TEXT NOT NULL DEFAULT '', started_at INTEGER, "
             "finished_at INTEGER, PRIMARY KEY (action_id, idx))")));
         QVERIFY(q.exec(QStringLiteral(
-            "INSERT INTO actions (request_id, session, started_at, updated_at, finished_at, user_name, context, "
+            "INSERT INTO actions (request_id, session, started_at, updated_at, finished_at, user_name, "
+            "context, "
             "namespace, service, track, action, parameters, status, message) VALUES "
             "('6f1c2b9e-1111-4222-8333-944455556666', 'old', 1700000000000, 1700000005000, 1700000005000, "
             "'sre-admin', 'sim', 'microservices', 'productservice', 'stable', 'scale', '{\"replicas\":3}', "
             "'succeeded', 'scaled')")));
-        QVERIFY(q.exec(QStringLiteral("INSERT INTO steps (action_id, idx, title, state, request, http_status, "
-                                      "response) VALUES (1, 0, 'Scale to 3', 'succeeded', 'PATCH …/scale', 200, 'OK')")));
+        QVERIFY(q.exec(QStringLiteral(
+            "INSERT INTO steps (action_id, idx, title, state, request, http_status, "
+            "response) VALUES (1, 0, 'Scale to 3', 'succeeded', 'PATCH …/scale', 200, 'OK')")));
         QVERIFY(q.exec(QStringLiteral("PRAGMA user_version = 1")));
         db.close();
     }
@@ -328,7 +343,8 @@ void tst_Journal::roundTripsAnEntry()
     QCOMPARE_STR(read->track, Track::Canary);
     QCOMPARE(read->action, e.action);
     QCOMPARE(read->parameters.value(QStringLiteral("weight")).toInt(), 25);
-    QCOMPARE(read->parameters.value(QStringLiteral("note")).toString(), QStringLiteral("quote \" and, comma"));
+    QCOMPARE(read->parameters.value(QStringLiteral("note")).toString(),
+             QStringLiteral("quote \" and, comma"));
     QCOMPARE(read->preview, e.preview);
     QCOMPARE(read->warnings, e.warnings);
     QCOMPARE(read->confirmation, e.confirmation);
@@ -357,7 +373,8 @@ void tst_Journal::recordsEachStepAndTheOutcome()
 
     OperationStatus s = statusFor(e, OperationStatus::State::Running);
     s.steps[0].state = ActionStep::State::Succeeded;
-    s.steps[0].request = QStringLiteral("PATCH /apis/apps/v1/namespaces/microservices/deployments/productservice");
+    s.steps[0].request
+        = QStringLiteral("PATCH /apis/apps/v1/namespaces/microservices/deployments/productservice");
     s.steps[0].httpStatus = 200;
     s.steps[0].response = QStringLiteral("deployment.apps/productservice patched");
     s.steps[0].started = QDateTime::fromMSecsSinceEpoch(1700000000000, Qt::UTC);
@@ -376,13 +393,14 @@ void tst_Journal::recordsEachStepAndTheOutcome()
 
     s.state = OperationStatus::State::Failed;
     s.steps[1].state = ActionStep::State::Failed;
-    s.steps[1].request = QStringLiteral("PATCH /apis/apps/v1/namespaces/microservices/deployments/productservice-canary/scale");
+    s.steps[1].request = QStringLiteral(
+        "PATCH /apis/apps/v1/namespaces/microservices/deployments/productservice-canary/scale");
     s.steps[1].httpStatus = 409;
     s.steps[1].response = QStringLiteral("Operation cannot be fulfilled: the object has been modified");
-    s.error = Error{ErrorKind::Conflict, QStringLiteral("conflict on productservice-canary"),
-                    QStringLiteral("re-apply"), std::chrono::seconds(5)};
-    s.changes = {ActionChange{QStringLiteral("Deployment"), QStringLiteral("productservice"),
-                              QStringLiteral("image"), QStringLiteral("v1"), QStringLiteral("v2")}};
+    s.error = Error { ErrorKind::Conflict, QStringLiteral("conflict on productservice-canary"),
+                      QStringLiteral("re-apply"), std::chrono::seconds(5) };
+    s.changes = { ActionChange { QStringLiteral("Deployment"), QStringLiteral("productservice"),
+                                 QStringLiteral("image"), QStringLiteral("v1"), QStringLiteral("v2") } };
     QVERIFY(journal.record(id, s));
     auto done = journal.entry(id).value();
     QCOMPARE_STR(done.status, JournalStatus::Failed);
@@ -395,7 +413,8 @@ void tst_Journal::recordsEachStepAndTheOutcome()
     QCOMPARE(changed.size(), 3);
 
     // Recording against an entry that does not exist is an error, not a silent no-op, and not retried.
-    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("no action %1 to record").arg(id + 42)));
+    QTest::ignoreMessage(QtWarningMsg,
+                         QRegularExpression(QStringLiteral("no action %1 to record").arg(id + 42)));
     auto nowhere = journal.record(id + 42, s);
     QVERIFY(!nowhere);
     QCOMPARE_STR(nowhere.error().kind, ErrorKind::NotFound);
@@ -409,12 +428,18 @@ void tst_Journal::filters()
     const QDateTime t0 = QDateTime(QDate(2026, 11, 24), QTime(5, 0), Qt::UTC);
     ServiceKey orders = productservice();
     orders.name = QStringLiteral("orderservice");
-    struct Row { int minutes; QString action; ServiceKey service; OperationStatus::State state; };
-    const QList<Row> rows{
-        {0, QStringLiteral("canary-weight"), productservice(), OperationStatus::State::Succeeded},
-        {10, QStringLiteral("canary-weight"), orders, OperationStatus::State::Failed},
-        {20, QStringLiteral("promote"), productservice(), OperationStatus::State::Running},
-        {30, QStringLiteral("scale"), orders, OperationStatus::State::Refused},
+    struct Row
+    {
+        int minutes;
+        QString action;
+        ServiceKey service;
+        OperationStatus::State state;
+    };
+    const QList<Row> rows {
+        { 0, QStringLiteral("canary-weight"), productservice(), OperationStatus::State::Succeeded },
+        { 10, QStringLiteral("canary-weight"), orders, OperationStatus::State::Failed },
+        { 20, QStringLiteral("promote"), productservice(), OperationStatus::State::Running },
+        { 30, QStringLiteral("scale"), orders, OperationStatus::State::Refused },
     };
     for (const Row &row : rows) {
         JournalEntry e = sampleEntry(row.action, row.service);
@@ -429,27 +454,28 @@ void tst_Journal::filters()
             out << QStringLiteral("%1@%2").arg(e.action).arg(e.startedAt.time().minute());
         return out;
     };
-    QCOMPARE(actionsOf({}), (QStringList{u"scale@30"_s, u"promote@20"_s, u"canary-weight@10"_s, u"canary-weight@0"_s}));
+    QCOMPARE(actionsOf({}),
+             (QStringList { u"scale@30"_s, u"promote@20"_s, u"canary-weight@10"_s, u"canary-weight@0"_s }));
     JournalFilter f;
     f.from = t0.addSecs(10 * 60);
     f.to = t0.addSecs(30 * 60); // exclusive
-    QCOMPARE(actionsOf(f), (QStringList{u"promote@20"_s, u"canary-weight@10"_s}));
+    QCOMPARE(actionsOf(f), (QStringList { u"promote@20"_s, u"canary-weight@10"_s }));
     f = {};
     f.action = QStringLiteral("canary-weight");
-    QCOMPARE(actionsOf(f), (QStringList{u"canary-weight@10"_s, u"canary-weight@0"_s}));
+    QCOMPARE(actionsOf(f), (QStringList { u"canary-weight@10"_s, u"canary-weight@0"_s }));
     f = {};
     f.service = QStringLiteral("orderservice");
-    QCOMPARE(actionsOf(f), (QStringList{u"scale@30"_s, u"canary-weight@10"_s}));
+    QCOMPARE(actionsOf(f), (QStringList { u"scale@30"_s, u"canary-weight@10"_s }));
     f = {};
-    f.statuses = {JournalStatus::Failed, JournalStatus::Refused};
-    QCOMPARE(actionsOf(f), (QStringList{u"scale@30"_s, u"canary-weight@10"_s}));
+    f.statuses = { JournalStatus::Failed, JournalStatus::Refused };
+    QCOMPARE(actionsOf(f), (QStringList { u"scale@30"_s, u"canary-weight@10"_s }));
     f = {};
-    f.statuses = {JournalStatus::Started};
+    f.statuses = { JournalStatus::Started };
     f.service = QStringLiteral("productservice");
-    QCOMPARE(actionsOf(f), (QStringList{u"promote@20"_s}));
+    QCOMPARE(actionsOf(f), (QStringList { u"promote@20"_s }));
     f = {};
     f.limit = 2;
-    QCOMPARE(actionsOf(f), (QStringList{u"scale@30"_s, u"promote@20"_s}));
+    QCOMPARE(actionsOf(f), (QStringList { u"scale@30"_s, u"promote@20"_s }));
     f = {};
     f.context = QStringLiteral("other");
     QVERIFY(actionsOf(f).isEmpty());
@@ -477,7 +503,7 @@ void tst_Journal::csvEscaping()
     QFETCH(QString, field);
     QFETCH(QString, escaped);
     QCOMPARE(CsvWriter::escape(field), escaped);
-    QCOMPARE(CsvWriter::row({field, QStringLiteral("z")}), escaped + QStringLiteral(",z\r\n"));
+    QCOMPARE(CsvWriter::row({ field, QStringLiteral("z") }), escaped + QStringLiteral(",z\r\n"));
 }
 
 void tst_Journal::exportsCsv()
@@ -514,7 +540,8 @@ void tst_Journal::exportsCsv()
     QCOMPARE(promote[3], e.user);
     QCOMPARE(promote[12], QStringLiteral("succeeded"));
     QCOMPARE(promote[14], s.message);
-    QVERIFY2(promote[13].contains(QStringLiteral("1. Copy canary template onto stable [succeeded] PATCH a => 200")),
+    QVERIFY2(promote[13].contains(
+                 QStringLiteral("1. Copy canary template onto stable [succeeded] PATCH a => 200")),
              qPrintable(promote[13]));
     QVERIFY(promote[13].contains(QLatin1Char('\n')));
     QCOMPARE(promote[9], QStringLiteral("{\"weight\":25}"));
@@ -534,7 +561,9 @@ void tst_Journal::jsonShape()
     older.startedAt = QDateTime(QDate(2026, 11, 24), QTime(5, 35, 31), Qt::UTC);
     const qint64 olderId = journal.add(older).value();
     OperationStatus s = statusFor(older, OperationStatus::State::Refused);
-    s.error = Error{ErrorKind::Forbidden, QStringLiteral("viewer cannot patch ingresses in microservices"), {}, {}};
+    s.error = Error {
+        ErrorKind::Forbidden, QStringLiteral("viewer cannot patch ingresses in microservices"), {}, {}
+    };
     s.updated = QDateTime(QDate(2026, 11, 24), QTime(5, 35, 32), Qt::UTC);
     QVERIFY(journal.record(olderId, s));
     JournalEntry newer = sampleEntry(QStringLiteral("promote"));
@@ -542,16 +571,16 @@ void tst_Journal::jsonShape()
     QVERIFY(journal.add(newer));
 
     const QJsonObject doc = journalToJson(journal.entries().value());
-    QCOMPARE(doc.keys(), QStringList{QStringLiteral("entries")});
+    QCOMPARE(doc.keys(), QStringList { QStringLiteral("entries") });
     const QJsonArray entries = doc.value(QLatin1String("entries")).toArray();
     QCOMPARE(entries.size(), 2);
     const QJsonObject first = entries[0].toObject();
     const QJsonObject second = entries[1].toObject();
     QCOMPARE(first.value(QLatin1String("action")).toString(), QStringLiteral("promote")); // newest first
-    QStringList required{u"id"_s, u"startedAt"_s, u"finishedAt"_s, u"user"_s, u"context"_s, u"action"_s, u"target"_s, u"status"_s,
-                         u"request"_s, u"result"_s};
+    QStringList required { u"id"_s,     u"startedAt"_s, u"finishedAt"_s, u"user"_s,    u"context"_s,
+                           u"action"_s, u"target"_s,    u"status"_s,     u"request"_s, u"result"_s };
     std::sort(required.begin(), required.end());
-    QCOMPARE(first.keys(), required);                              // no error while none
+    QCOMPARE(first.keys(), required); // no error while none
     required << QStringLiteral("error");
     std::sort(required.begin(), required.end());
     QCOMPARE(second.keys(), required); // error when there is one
@@ -569,15 +598,18 @@ void tst_Journal::jsonShape()
     QCOMPARE(target.value(QLatin1String("track")).toString(), QStringLiteral("canary"));
     const QJsonObject error = second.value(QLatin1String("error")).toObject();
     QCOMPARE(error.value(QLatin1String("code")).toString(), QStringLiteral("Forbidden"));
-    QCOMPARE(error.value(QLatin1String("message")).toString(), QStringLiteral("viewer cannot patch ingresses in microservices"));
+    QCOMPARE(error.value(QLatin1String("message")).toString(),
+             QStringLiteral("viewer cannot patch ingresses in microservices"));
     const QJsonObject request = second.value(QLatin1String("request")).toObject();
-    QCOMPARE(request.value(QLatin1String("parameters")).toObject().value(QLatin1String("weight")).toInt(), 25);
+    QCOMPARE(request.value(QLatin1String("parameters")).toObject().value(QLatin1String("weight")).toInt(),
+             25);
     QCOMPARE(request.value(QLatin1String("confirmation")).toString(), QStringLiteral("typed productservice"));
     const QJsonObject change = request.value(QLatin1String("preview")).toArray().at(0).toObject();
     QCOMPARE(change.value(QLatin1String("field")).toString(), QStringLiteral("canary-weight"));
     QCOMPARE(change.value(QLatin1String("from")).toString(), QStringLiteral("10"));
     QCOMPARE(change.value(QLatin1String("to")).toString(), QStringLiteral("25"));
-    const QJsonArray steps = second.value(QLatin1String("result")).toObject().value(QLatin1String("steps")).toArray();
+    const QJsonArray steps
+        = second.value(QLatin1String("result")).toObject().value(QLatin1String("steps")).toArray();
     QCOMPARE(steps.size(), 2);
     QCOMPARE(steps[1].toObject().value(QLatin1String("destructive")).toBool(), true);
 
@@ -588,7 +620,8 @@ void tst_Journal::jsonShape()
     abandoned.message = QStringLiteral("left as is");
     const QJsonObject a = toJson(abandoned);
     QCOMPARE(a.value(QLatin1String("status")).toString(), QStringLiteral("failed"));
-    QCOMPARE(a.value(QLatin1String("error")).toObject().value(QLatin1String("code")).toString(), QStringLiteral("Abandoned"));
+    QCOMPARE(a.value(QLatin1String("error")).toObject().value(QLatin1String("code")).toString(),
+             QStringLiteral("Abandoned"));
     // It survives a round trip through text.
     const QJsonDocument text = QJsonDocument::fromJson(QJsonDocument(doc).toJson());
     QCOMPARE(text.object(), doc);
@@ -608,7 +641,7 @@ void tst_Journal::twoJournalsShareOneFile()
     QCOMPARE(b.recoverInterrupted().value(), 0);
 
     // Interleaved writes from both land, with distinct ids, and each sees the other's.
-    QList<qint64> ids{runningId};
+    QList<qint64> ids { runningId };
     for (int i = 0; i < 10; ++i) {
         ids << a.add(sampleEntry(QStringLiteral("scale"))).value();
         ids << b.add(sampleEntry(QStringLiteral("restart"))).value();
@@ -635,19 +668,30 @@ void tst_Journal::twoJournalsShareOneFile()
         QCOMPARE_STR(e.status, JournalStatus::Started);
 }
 
-void tst_Journal::crashedProcessLeavesInterruptedAction()
+// Starts this test binary as a child journal session and waits for its "ready <id>" line.
+static qint64 startChild(QProcess &child, const QString &path, bool idle)
 {
-    QProcess child;
     child.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    child.start(QCoreApplication::applicationFilePath(), {QStringLiteral("--crash-child"), path()});
-    QVERIFY(child.waitForStarted());
+    QStringList args { QStringLiteral("--crash-child"), path };
+    if (idle)
+        args << QStringLiteral("idle");
+    child.start(QCoreApplication::applicationFilePath(), args);
+    if (!child.waitForStarted())
+        return -1;
     QByteArray line;
     for (int i = 0; i < 100 && !line.contains('\n'); ++i) {
         child.waitForReadyRead(100);
         line += child.readAllStandardOutput();
     }
-    QVERIFY2(line.startsWith("ready "), line.constData());
-    const qint64 id = line.mid(6).trimmed().toLongLong();
+    return line.startsWith("ready ") ? line.mid(6).trimmed().toLongLong() : -1;
+}
+
+void tst_Journal::crashedProcessLeavesInterruptedAction()
+{
+    QProcess idle;
+    QCOMPARE(startChild(idle, path(), true), 0);
+    QProcess child;
+    const qint64 id = startChild(child, path(), false);
     QVERIFY(id > 0);
 
     // While the child lives, its action is running, not interrupted.
@@ -657,10 +701,12 @@ void tst_Journal::crashedProcessLeavesInterruptedAction()
         QCOMPARE_STR(watcher.entry(id)->status, JournalStatus::Started);
     }
 
-    child.kill(); // SIGKILL: no destructor runs, the session lock file stays behind
+    child.kill(); // SIGKILL: no destructor runs, the session lock files stay behind
+    idle.kill();
     QVERIFY(child.waitForFinished());
+    QVERIFY(idle.waitForFinished());
     const QString lockDir = path() + QStringLiteral(".sessions");
-    QCOMPARE(QDir(lockDir).entryList({QStringLiteral("*.lock")}, QDir::Files).size(), 1);
+    QCOMPARE(QDir(lockDir).entryList({ QStringLiteral("*.lock") }, QDir::Files).size(), 2);
 
     Journal next;
     QVERIFY(next.open(path()));
@@ -672,9 +718,10 @@ void tst_Journal::crashedProcessLeavesInterruptedAction()
     QCOMPARE_STR(entry->steps[0].state, ActionStep::State::Succeeded);
     QCOMPARE(entry->steps[0].httpStatus, 200);
     QCOMPARE_STR(entry->steps[1].state, ActionStep::State::Running);
-    // The dead session's lock is gone; only ours remains.
-    QCOMPARE(QDir(lockDir).entryList({QStringLiteral("*.lock")}, QDir::Files),
-             QStringList{next.session().toString(QUuid::WithoutBraces) + QStringLiteral(".lock")});
+    // The dead session's lock is gone; only ours remains. A dead session with nothing running leaves no
+    // lock behind either (the child below exits without closing its journal).
+    QCOMPARE(QDir(lockDir).entryList({ QStringLiteral("*.lock") }, QDir::Files),
+             QStringList { next.session().toString(QUuid::WithoutBraces) + QStringLiteral(".lock") });
 }
 
 void tst_Journal::lockedDatabaseLosesNothing()
@@ -736,7 +783,8 @@ void tst_Journal::resumeAndAbandonOnlyInterrupted()
         Journal first;
         QVERIFY(first.open(path()));
         id = first.add(sampleEntry()).value();
-        QCOMPARE_STR(first.markAbandoned(id, QStringLiteral("x")).error().kind, ErrorKind::Invalid); // still running
+        QCOMPARE_STR(first.markAbandoned(id, QStringLiteral("x")).error().kind,
+                     ErrorKind::Invalid); // still running
     }
     Journal journal;
     QVERIFY(journal.open(path()));
@@ -758,9 +806,9 @@ void tst_Journal::resumeAndAbandonOnlyInterrupted()
 
 int main(int argc, char *argv[])
 {
-    if (argc == 3 && qstrcmp(argv[1], "--crash-child") == 0) {
+    if (argc >= 3 && qstrcmp(argv[1], "--crash-child") == 0) {
         QCoreApplication app(argc, argv);
-        return runCrashChild(QString::fromLocal8Bit(argv[2]));
+        return runCrashChild(QString::fromLocal8Bit(argv[2]), argc > 3 && qstrcmp(argv[3], "idle") == 0);
     }
     QCoreApplication app(argc, argv);
     tst_Journal test;
