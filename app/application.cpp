@@ -112,7 +112,13 @@ void Application::start()
 void Application::loadPlugins()
 {
     m_plugins.load();
-    m_sourceList.setPlugins(m_plugins.plugins(), m_plugins.errors());
+    // Test fixtures (testOnly in their metadata) are loaded for tests, never shown to people.
+    QList<PluginInfo> shown;
+    for (const PluginInfo &plugin : m_plugins.plugins()) {
+        if (!plugin.testOnly)
+            shown.append(plugin);
+    }
+    m_sourceList.setPlugins(shown, m_plugins.errors());
     if (m_window && !m_plugins.errors().isEmpty())
         m_window->showStatus(tr("%n plugin(s) failed to load — see Sources", nullptr, int(m_plugins.errors().size())));
 }

@@ -1,8 +1,10 @@
 #include "mainwindow.h"
 
+#include "datasourcetablemodel.h"
 #include "eventtablemodel.h"
 #include "format.h"
 #include "healthdelegate.h"
+#include "healthpane.h"
 #include "healthstyle.h"
 #include "podtablemodel.h"
 #include "scopelistmodel.h"
@@ -29,6 +31,7 @@
 #include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -92,6 +95,7 @@ MainWindow::MainWindow(SourceListModel *sources, ServiceStore *store, QWidget *p
     m_eventProxy = sortingProxy(m_eventModel, EventTableModel::SortRole, this);
     m_contextList = new ScopeListModel(store, ScopeListModel::Scope::Contexts, this);
     m_namespaceList = new ScopeListModel(store, ScopeListModel::Scope::Namespaces, this);
+    m_dataSources = new DataSourceTableModel(store, this);
 
     auto *central = new QWidget(this);
     auto *layout = new QVBoxLayout(central);
@@ -117,7 +121,7 @@ MainWindow::MainWindow(SourceListModel *sources, ServiceStore *store, QWidget *p
 
     m_sourcesDock = createSourcesDock();
     addDockWidget(Qt::RightDockWidgetArea, m_sourcesDock);
-    resizeDocks({m_sourcesDock}, {300}, Qt::Horizontal);
+    resizeDocks({m_sourcesDock}, {440}, Qt::Horizontal);
 
     m_statusText = new QLabel(this);
     m_statusText->setTextFormat(Qt::PlainText);
@@ -138,6 +142,7 @@ MainWindow::MainWindow(SourceListModel *sources, ServiceStore *store, QWidget *p
     setTabOrder(m_onlyProblems, m_services);
     setTabOrder(m_services, m_pods);
     setTabOrder(m_pods, m_events);
+    setTabOrder(m_events, m_detailTabs);
 
     connect(m_services->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &MainWindow::onCurrentServiceChanged);
     connect(m_serviceProxy, &QAbstractItemModel::rowsInserted, this, [this] {
@@ -174,6 +179,10 @@ MainWindow::MainWindow(SourceListModel *sources, ServiceStore *store, QWidget *p
     m_clock = new QTimer(this);
     m_clock->setInterval(1000);
     connect(m_clock, &QTimer::timeout, this, &MainWindow::updateContextStatus);
+    connect(m_clock, &QTimer::timeout, this, [this] {
+        m_dataSources->tick();
+        m_services->viewport()->update(); // "Stale (stale, 3 min)" moves on
+    });
     m_clock->start();
 
     updateSourcesSummary();
@@ -306,7 +315,14 @@ QWidget *MainWindow::createDetailPane()
     split->addWidget(titled(tr("Events"), m_events));
     split->setStretchFactor(0, 11);
     split->setStretchFactor(1, 9);
-    layout->addWidget(split, 1);
+    m_healthPane = new HealthPane(m_store, pane);
+    m_detailTabs = new QTabWidget(pane);
+    m_detailTabs->setAccessibleName(tr("Service details"));
+    m_detailTabs->setDocumentMode(true);
+    m_detailTabs->addTab(split, tr("P&ods and events"));
+    m_detailTabs->addTab(m_healthPane, tr("&Health"));
+    m_detailTabs->setTabToolTip(HealthTab, tr("The service's /health report and its circuit breakers (Ctrl+4)"));
+    layout->addWidget(m_detailTabs, 1);
     return pane;
 }
 
@@ -327,6 +343,7 @@ QDockWidget *MainWindow::createSourcesDock()
     m_state = valueLabel(tr("Connection state"), cluster);
     m_context = valueLabel(tr("Connected context"), cluster);
     m_server = valueLabel(tr("Server"), cluster);
+    m_server->setWordWrap(true);
     m_version = valueLabel(tr("Server version"), cluster);
     m_message = valueLabel(tr("Connection message"), cluster);
     m_message->setWordWrap(true);
@@ -337,6 +354,22 @@ QDockWidget *MainWindow::createSourcesDock()
     form->addRow(tr("Version:"), m_version);
     form->addRow(m_message);
     layout->addWidget(cluster);
+
+    auto *dataBox = new QGroupBox(tr("Data sources"), content);
+    dataBox->setAccessibleName(tr("Data sources"));
+    auto *dataLayout = new QVBoxLayout(dataBox);
+    m_dataSourceView = createTable(tr("Data sources"), tr("Each running data source: its state, its own circuit breaker, its last "
+                                                             "success and how stale the data it shows is"));
+    m_dataSourceView->setParent(dataBox);
+    m_dataSourceView->setModel(m_dataSources);
+    m_dataSourceView->setSortingEnabled(false);
+    m_dataSourceView->setItemDelegate(new HealthDelegate(DataSourceTableModel::StateColumn, m_dataSourceView));
+    m_dataSourceView->setMinimumHeight(m_dataSourceView->fontMetrics().height() * 5);
+    dataLayout->addWidget(m_dataSourceView);
+    const auto fitSources = [this] { m_dataSourceView->resizeColumnsToContents(); };
+    connect(m_dataSources, &QAbstractItemModel::modelReset, this, fitSources);
+    connect(m_dataSources, &QAbstractItemModel::dataChanged, this, fitSources);
+    layout->addWidget(dataBox);
 
     auto *sourcesBox = new QGroupBox(tr("Sources"), content);
     sourcesBox->setAccessibleName(tr("Sources"));
@@ -376,6 +409,11 @@ void MainWindow::createMenus()
     pods->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_2));
     QAction *events = view->addAction(tr("&Events"), this, [this] { m_events->setFocus(Qt::ShortcutFocusReason); });
     events->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_3));
+    QAction *health = view->addAction(tr("&Health"), this, [this] {
+        showDetailTab(HealthTab);
+        m_healthPane->entriesView()->setFocus(Qt::ShortcutFocusReason);
+    });
+    health->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_4));
     QAction *context = view->addAction(tr("&Context"), this, [this] {
         m_contextPicker->setFocus(Qt::ShortcutFocusReason);
         m_contextPicker->showPopup();
@@ -398,6 +436,11 @@ void MainWindow::createMenus()
     view->addAction(dock);
 }
 
+void MainWindow::showDetailTab(DetailTab tab)
+{
+    m_detailTabs->setCurrentIndex(int(tab));
+}
+
 bool MainWindow::selectService(const ServiceKey &key)
 {
     const QModelIndex source = m_serviceModel->indexOf(key);
@@ -415,6 +458,7 @@ void MainWindow::onCurrentServiceChanged()
     m_selected = current.isValid() ? current.data(ServiceTableModel::ServiceKeyRole).value<ServiceKey>() : ServiceKey{};
     m_podModel->setService(m_selected);
     m_eventModel->setService(m_selected);
+    m_healthPane->setService(m_selected);
     updateDetailTitle();
 }
 
@@ -474,7 +518,8 @@ void MainWindow::setConnection(const ConnectionInfo &info)
     const QString dash = QStringLiteral("—");
     m_state->setText(stateWord(info.state));
     m_context->setText(info.contextName.isEmpty() ? dash : info.contextName);
-    m_server->setText(info.server.isEmpty() ? dash : info.server);
+    // A zero-width space after the scheme lets a long URL wrap instead of losing its port off the edge.
+    m_server->setText(info.server.isEmpty() ? dash : QString(info.server).replace(QStringLiteral("://"), QStringLiteral("://\u200b")));
     m_server->setToolTip(info.server);
     m_version->setText(info.serverVersion.isEmpty() ? dash : info.serverVersion);
     m_message->setText(info.message);

@@ -16,12 +16,15 @@ class QLabel;
 class QLineEdit;
 class QListView;
 class QSortFilterProxyModel;
+class QTabWidget;
 class QTableView;
 class QTimer;
 
 namespace Opsdeck {
 
+class DataSourceTableModel;
 class EventTableModel;
+class HealthPane;
 class PodTableModel;
 class ScopeListModel;
 class ServiceFilterProxyModel;
@@ -45,6 +48,10 @@ public:
     // Selects the service's row (if shown); its pods and events fill the detail pane.
     bool selectService(const ServiceKey &key);
     ServiceKey selectedService() const { return m_selected; }
+    // The detail pane's tabs: 0 pods and events, 1 health (the report and the breaker timeline).
+    enum DetailTab { PodsTab = 0, HealthTab = 1 };
+    void showDetailTab(DetailTab tab);
+    HealthPane *healthPane() const { return m_healthPane; }
 
 private:
     QWidget *createFilterBar();
@@ -81,6 +88,10 @@ private:
     QLabel *m_detailTitle = nullptr;
     QTableView *m_pods = nullptr;
     QTableView *m_events = nullptr;
+    QTabWidget *m_detailTabs = nullptr;
+    HealthPane *m_healthPane = nullptr;
+    DataSourceTableModel *m_dataSources = nullptr;
+    QTableView *m_dataSourceView = nullptr;
     QDockWidget *m_sourcesDock = nullptr;
     QLabel *m_context = nullptr;
     QLabel *m_server = nullptr;

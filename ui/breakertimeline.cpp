@@ -1,0 +1,157 @@
+#include "breakertimeline.h"
+
+#include "breakerhistorymodel.h"
+#include "healthstyle.h"
+#include "servicestore.h"
+
+#include <QPainter>
+#include <QPaintEvent>
+
+namespace Opsdeck {
+
+namespace {
+
+Health healthOf(BreakerState::State state)
+{
+    switch (state) {
+    case BreakerState::State::Open:
+    case BreakerState::State::Isolated:
+        return Health::Unhealthy;
+    case BreakerState::State::HalfOpen:
+        return Health::Degraded;
+    case BreakerState::State::Closed:
+        break;
+    }
+    return Health::Healthy;
+}
+
+} // namespace
+
+BreakerTimeline::BreakerTimeline(BreakerHistoryModel *model, QWidget *parent)
+    : QWidget(parent)
+    , m_model(model)
+{
+    setAccessibleName(tr("Breaker timeline"));
+    setFocusPolicy(Qt::TabFocus);
+    setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
+    connect(model, &QAbstractItemModel::modelReset, this, &BreakerTimeline::onModelChanged);
+    connect(model, &QAbstractItemModel::dataChanged, this, &BreakerTimeline::onModelChanged);
+    onModelChanged();
+}
+
+QSize BreakerTimeline::sizeHint() const
+{
+    const int lanes = std::max<qsizetype>(1, m_model->lanes().size());
+    return QSize(400, fontMetrics().height() * (2 + int(lanes) * 2));
+}
+
+QSize BreakerTimeline::minimumSizeHint() const
+{
+    return QSize(200, fontMetrics().height() * 4);
+}
+
+void BreakerTimeline::onModelChanged()
+{
+    setAccessibleDescription(describe());
+    updateGeometry();
+    update();
+}
+
+QPair<QDateTime, QDateTime> BreakerTimeline::window() const
+{
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    QDateTime first = now.addSecs(-600);
+    for (int row = 0; row < m_model->rowCount(); ++row) {
+        const QDateTime at = m_model->index(row, 0).data(BreakerHistoryModel::AtRole).toDateTime();
+        if (at.isValid() && at < first)
+            first = at;
+    }
+    const QDateTime earliest = now.addSecs(-3600LL * ServiceStore::BreakerHistoryHours);
+    return {std::max(first.addSecs(-30), earliest), now};
+}
+
+QString BreakerTimeline::describe() const
+{
+    const QStringList lanes = m_model->lanes();
+    if (lanes.isEmpty())
+        return tr("No circuit breaker transitions recorded");
+    QStringList parts;
+    for (const QString &lane : lanes) {
+        // The newest row of the lane is its current state.
+        for (int row = 0; row < m_model->rowCount(); ++row) {
+            const QModelIndex index = m_model->index(row, 0);
+            if (index.data(BreakerHistoryModel::LaneRole).toString() != lane)
+                continue;
+            parts << tr("%1 %2 since %3")
+                         .arg(lane, toString(index.data(BreakerHistoryModel::StateRole).value<BreakerState::State>()),
+                              index.data(BreakerHistoryModel::AtRole).toDateTime().toUTC().toString(QStringLiteral("HH:mm:ss")));
+            break;
+        }
+    }
+    return tr("%n transition(s); ", nullptr, m_model->rowCount()) + parts.join(QStringLiteral("; "));
+}
+
+void BreakerTimeline::paintEvent(QPaintEvent *)
+{
+    QPainter p(this);
+    p.fillRect(rect(), palette().color(QPalette::Base));
+    const QStringList lanes = m_model->lanes();
+    const QFontMetrics fm = fontMetrics();
+    const int labelWidth = std::min(width() / 3, fm.horizontalAdvance(QStringLiteral("notificationservice (canary)")) + 12);
+    const int axisHeight = fm.height() + 4;
+    const QRect plot(labelWidth, 4, width() - labelWidth - 8, height() - axisHeight - 8);
+    p.setPen(palette().color(QPalette::Text));
+    if (lanes.isEmpty()) {
+        p.drawText(rect(), Qt::AlignCenter, tr("No circuit breaker transitions recorded"));
+        return;
+    }
+    const auto [from, to] = window();
+    const double span = std::max<qint64>(1, from.msecsTo(to));
+    const auto xOf = [&](const QDateTime &t) {
+        const double f = std::clamp(double(from.msecsTo(t)) / span, 0.0, 1.0);
+        return plot.left() + int(f * plot.width());
+    };
+    const int laneHeight = std::max(fm.height() + 4, plot.height() / int(lanes.size()));
+    for (int i = 0; i < lanes.size(); ++i) {
+        const QRect laneRect(plot.left(), plot.top() + i * laneHeight, plot.width(), laneHeight - 4);
+        p.setPen(palette().color(QPalette::Text));
+        p.drawText(QRect(2, laneRect.top(), labelWidth - 6, laneRect.height()), Qt::AlignVCenter | Qt::AlignLeft,
+                   fm.elidedText(lanes[i], Qt::ElideRight, labelWidth - 6));
+        for (int row = 0; row < m_model->rowCount(); ++row) {
+            const QModelIndex index = m_model->index(row, 0);
+            if (index.data(BreakerHistoryModel::LaneRole).toString() != lanes[i])
+                continue;
+            const auto state = index.data(BreakerHistoryModel::StateRole).value<BreakerState::State>();
+            QDateTime until = index.data(BreakerHistoryModel::UntilRole).toDateTime();
+            if (!until.isValid())
+                until = to;
+            const QDateTime at = index.data(BreakerHistoryModel::AtRole).toDateTime();
+            if (until < from)
+                continue;
+            const QRect bar(xOf(at), laneRect.top(), std::max(2, xOf(until) - xOf(at)), laneRect.height());
+            QColor fill = HealthStyle::color(healthOf(state));
+            fill.setAlpha(state == BreakerState::State::Closed ? 90 : 200);
+            p.fillRect(bar, fill);
+            const QString word = toString(state);
+            if (fm.horizontalAdvance(word) + 6 < bar.width()) {
+                p.setPen(state == BreakerState::State::Closed ? palette().color(QPalette::Text) : QColor(Qt::white));
+                p.drawText(bar.adjusted(3, 0, -3, 0), Qt::AlignVCenter | Qt::AlignLeft, word);
+            }
+        }
+    }
+    // Time axis: the window's ends.
+    p.setPen(palette().color(QPalette::PlaceholderText));
+    const int axisY = plot.bottom() + 2;
+    p.drawLine(plot.left(), axisY, plot.right(), axisY);
+    const QString fromText = from.toUTC().toString(QStringLiteral("HH:mm")) + QStringLiteral(" UTC");
+    p.drawText(QRect(plot.left(), axisY + 1, plot.width(), axisHeight), Qt::AlignLeft | Qt::AlignTop, fromText);
+    p.drawText(QRect(plot.left(), axisY + 1, plot.width(), axisHeight), Qt::AlignRight | Qt::AlignTop, tr("now"));
+    if (hasFocus()) {
+        QPen focus(palette().color(QPalette::Highlight));
+        focus.setWidth(2);
+        p.setPen(focus);
+        p.drawRect(rect().adjusted(1, 1, -1, -1));
+    }
+}
+
+} // namespace Opsdeck
