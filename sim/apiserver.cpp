@@ -284,6 +284,8 @@ void hugeBody(std::uint64_t total, std::uint64_t offset, std::size_t length, std
 
 void ApiServer::handle(const httplib::Request &req, httplib::Response &res)
 {
+    if (m_frontHandler && m_frontHandler(req, res))
+        return;
     const std::string &path = req.path;
     if (path == "/_opsdeck" || path.rfind("/_opsdeck/", 0) == 0) {
         if (!m_extensionHandler || !m_extensionHandler(req, res))

@@ -75,6 +75,8 @@ public:
     void setServiceProxyHandler(ServiceProxyHandler handler) { m_proxyHandler = std::move(handler); }
     // Requests under /_opsdeck/ go to this handler, before authentication and never faulted.
     void setExtensionHandler(ExtensionHandler handler) { m_extensionHandler = std::move(handler); }
+    // Gets every request first (the Azure APIs share the listener); false: not mine, on to Kubernetes.
+    void setFrontHandler(ExtensionHandler handler) { m_frontHandler = std::move(handler); }
     // API-server faults to inject (issue 4); null: none. Must outlive the server.
     void setFaults(ApiFaults *faults) { m_faults = faults; }
 
@@ -108,6 +110,7 @@ private:
     ListPager m_pager;
     ServiceProxyHandler m_proxyHandler;
     ExtensionHandler m_extensionHandler;
+    ExtensionHandler m_frontHandler;
     ApiFaults *m_faults = nullptr;
     std::unique_ptr<httplib::Server> m_server;
     std::thread m_thread;

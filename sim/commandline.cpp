@@ -7,7 +7,7 @@ namespace sim {
 std::string CommandLine::usage()
 {
     return "usage: opsdeck-sim [--scenario FILE] [--listen HOST:PORT] [--plain-http] [--speed X] [--seed N]\n"
-           "                   [--write-kubeconfig PATH]\n"
+           "                   [--write-kubeconfig PATH] [--write-azure-config PATH]\n"
            "       opsdeck-sim chaos --kubeconfig FILE COMMAND ...   (opsdeck-sim chaos --help)\n"
            "       opsdeck-sim fault --kubeconfig FILE KIND ...\n";
 }
@@ -56,6 +56,11 @@ std::optional<CommandLine> CommandLine::parse(const std::vector<std::string> &ar
             if (!v)
                 return std::nullopt;
             cl.kubeconfigPath = *v;
+        } else if (flag == "--write-azure-config") {
+            const auto v = value();
+            if (!v)
+                return std::nullopt;
+            cl.azureConfigPath = *v;
         } else if (flag == "--listen") {
             const auto v = value();
             if (!v)

@@ -2,7 +2,7 @@
 
 // opsdeck-sim's command line:
 //   opsdeck-sim [--scenario FILE] [--listen HOST:PORT] [--plain-http] [--speed X] [--seed N]
-//               [--write-kubeconfig PATH]
+//               [--write-kubeconfig PATH] [--write-azure-config PATH]
 
 #include <cstdint>
 #include <optional>
@@ -20,6 +20,7 @@ struct CommandLine
     double speed = 1.0;
     std::uint64_t seed = 1;
     std::string kubeconfigPath; // empty: none written
+    std::string azureConfigPath; // empty: none written (docs/sim-azure.md)
     bool help = false;
 
     // nullopt and `error` set on a bad flag or value.

@@ -3,6 +3,8 @@
 
 #include "apifaults.h"
 #include "apiserver.h"
+#include "azure/azureapi.h"
+#include "azure/azureconfigwriter.h"
 #include "authorizer.h"
 #include "certificateauthority.h"
 #include "chaosapi.h"
@@ -78,6 +80,9 @@ int main(int argc, char **argv)
     sim::ApiFaults faults;
     sim::ChaosApi chaos(simulation, faults, authorizer);
     chaos.install(server);
+    sim::AzureApi azure(simulation, authorizer, sim::AzureIdentity::generate(cl->seed), [&server] { return server.url(); },
+                        [&clock] { return clock.now(); });
+    azure.install(server);
     if (server.bind() < 0) {
         std::cerr << "opsdeck-sim: cannot listen on " << cl->host << ":" << cl->port << "\n";
         return 2;
@@ -89,6 +94,18 @@ int main(int argc, char **argv)
                                                               simulation.namespaceName().empty()
                                                                   ? std::string("microservices")
                                                                   : simulation.namespaceName()});
+        } catch (const std::exception &e) {
+            std::cerr << "opsdeck-sim: " << e.what() << "\n";
+            return 2;
+        }
+    }
+
+    if (!cl->azureConfigPath.empty()) {
+        try {
+            const std::string caFile = ca ? cl->azureConfigPath + ".ca.crt" : std::string();
+            sim::AzureConfigWriter::write(cl->azureConfigPath,
+                                          sim::AzureConfigWriter::render(azure.identity(), server.url(), caFile), caFile,
+                                          ca ? ca->caPem() : std::string());
         } catch (const std::exception &e) {
             std::cerr << "opsdeck-sim: " << e.what() << "\n";
             return 2;

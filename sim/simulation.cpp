@@ -1,5 +1,6 @@
 #include "simulation.h"
 
+#include "controllers/apptelemetrycontroller.h"
 #include "controllers/controller.h"
 #include "controllers/deploymentcontroller.h"
 #include "controllers/estatebuilder.h"
@@ -12,6 +13,7 @@
 #include "controllers/trafficmodel.h"
 #include "scenario.h"
 
+#include <algorithm>
 #include <set>
 #include <stdexcept>
 
@@ -70,6 +72,13 @@ void Simulation::load()
     auto resilience = std::make_unique<ResilienceController>(*context, m_telemetry);
     m_resilience = resilience.get();
     m_controllers.push_back(std::move(resilience));
+    // Request telemetry follows the load and the pipelines' state; 60,000 track-minutes of history at most.
+    const std::size_t tracks = std::max<std::size_t>(1, scenario->services.size() * 2);
+    m_historyHours = m_options.telemetryHistoryHours >= 0
+        ? m_options.telemetryHistoryHours
+        : static_cast<int>(std::clamp<std::size_t>(60000 / (tracks * 60), 1, 24));
+    m_controllers.push_back(std::make_unique<AppTelemetryController>(*context, *m_traffic, *m_resilience, m_appTelemetry,
+                                                                     m_telemetry, m_historyHours));
     m_controllers.push_back(std::make_unique<MetricsController>(*context));
     m_controllers.push_back(std::make_unique<HpaController>(*context));
 

@@ -3,6 +3,7 @@
 // The simulated estate: loads a scenario into the store and runs the controllers (deployments and
 // ReplicaSets, pod lifecycle, HPA, traffic model, pod metrics, events) on the virtual clock.
 
+#include "controllers/apptelemetry.h"
 #include "controllers/resiliencecontroller.h"
 #include "controllers/telemetrylog.h"
 #include "objectstore.h"
@@ -27,6 +28,7 @@ struct SimulationOptions
     std::string scenarioPath;   // a sim/scenarios/*.yaml file
     double speed = 1.0;         // virtual seconds per wall second (the clock is built with it)
     std::uint64_t seed = 1;     // same seed, same estate and same traffic
+    int telemetryHistoryHours = -1; // Application Insights history at start; -1: up to 24 h, less for large estates
 };
 
 class Controller; // one per concern, in sim/controllers/
@@ -89,6 +91,9 @@ public:
                                                       const std::string &dependency) const;
     // The Polly events the services emitted (API-CONTRACTS §7), for the telemetry APIs.
     const TelemetryLog &telemetry() const { return m_telemetry; }
+    // The services' Application Insights telemetry, per minute and track (the query APIs read it).
+    const AppTelemetry &appTelemetry() const { return m_appTelemetry; }
+    int telemetryHistoryHours() const { return m_historyHours; }
 
     const Scenario *scenario() const { return m_scenario.get(); } // null before load()
 
@@ -106,6 +111,8 @@ private:
     TrafficModel *m_traffic = nullptr; // owned by m_controllers
     ResilienceController *m_resilience = nullptr; // owned by m_controllers
     TelemetryLog m_telemetry;
+    AppTelemetry m_appTelemetry;
+    int m_historyHours = 0;
     std::map<std::string, double> m_spikes; // service -> factor, for chaosStatus()
     std::chrono::system_clock::time_point m_lastPrune;
     mutable std::mutex m_stepMutex;     // step() against the chaos setters

@@ -278,6 +278,17 @@ void ResilienceController::step(TimePoint now)
     }
 }
 
+std::vector<PipelineStatus> ResilienceController::pipelines(const std::string &service, const std::string &track) const
+{
+    std::vector<PipelineStatus> out;
+    const auto it = m_pipelines.find(SimContext::trackKey(service, track));
+    if (it == m_pipelines.end())
+        return out;
+    for (const auto &p : it->second)
+        out.push_back({p->spec, p->breaker.state(), p->failureRatio, p->lastLatencyMs, p->lastException, p->lastMessage});
+    return out;
+}
+
 const CircuitBreaker *ResilienceController::breaker(const std::string &service, const std::string &track,
                                                     const std::string &dependency) const
 {

@@ -29,6 +29,17 @@ struct HealthReport
     Json body;
 };
 
+// What one dependency pipeline of a track looks like at the last step (for the request telemetry).
+struct PipelineStatus
+{
+    const DependencySpec *spec = nullptr;
+    CircuitBreaker::State state = CircuitBreaker::State::Closed;
+    double failureRatio = 0; // of the attempts at the last step
+    double latencyMs = 0;    // of the last attempt
+    std::string exceptionType;
+    std::string message;
+};
+
 class ResilienceController final : public Controller
 {
 public:
@@ -47,6 +58,8 @@ public:
     // The breaker of one dependency of a track (tests and status); null when unknown.
     const CircuitBreaker *breaker(const std::string &service, const std::string &track,
                                   const std::string &dependency) const;
+    // Every pipeline of a track, in dependency order; empty for an unknown track.
+    std::vector<PipelineStatus> pipelines(const std::string &service, const std::string &track) const;
 
 private:
     struct Pipeline

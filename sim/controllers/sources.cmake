@@ -19,4 +19,6 @@ set(OPSDECK_SIM_CONTROLLER_SOURCES
     controllers/circuitbreaker.cpp controllers/circuitbreaker.h
     controllers/telemetrylog.cpp controllers/telemetrylog.h
     controllers/resiliencecontroller.cpp controllers/resiliencecontroller.h
+    controllers/apptelemetry.cpp controllers/apptelemetry.h
+    controllers/apptelemetrycontroller.cpp controllers/apptelemetrycontroller.h
 )

@@ -250,8 +250,7 @@ std::vector<Value> KqlAggregate::results() const
     if (f == "count" || f == "countif")
         return {Value::integer(m_count)};
     if (f == "sum" || f == "sumif") {
-        if (m_count == 0)
-            return {Value::null(out)};
+        // Nothing summed is 0, as Kusto's sum and sumif give.
         if (out == Type::Real)
             return {Value::real(m_realSum + static_cast<double>(m_intSum))};
         return {Value::integer(m_intSum, out)};
