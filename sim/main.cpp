@@ -17,6 +17,7 @@
 #include "virtualclock.h"
 
 #include <csignal>
+#include <filesystem>
 #include <cstdio>
 #include <iostream>
 #include <pthread.h>
@@ -102,7 +103,8 @@ int main(int argc, char **argv)
 
     if (!cl->azureConfigPath.empty()) {
         try {
-            const std::string caFile = ca ? cl->azureConfigPath + ".ca.crt" : std::string();
+            // Absolute: clients read the file from wherever they run.
+            const std::string caFile = ca ? std::filesystem::absolute(cl->azureConfigPath + ".ca.crt").string() : std::string();
             sim::AzureConfigWriter::write(cl->azureConfigPath,
                                           sim::AzureConfigWriter::render(azure.identity(), server.url(), caFile), caFile,
                                           ca ? ca->caPem() : std::string());

@@ -226,10 +226,12 @@ const std::vector<ColumnDef> &definition(Kind kind)
             {"Properties", "customDimensions", Type::Dynamic, props()},
         };
         mt.insert(mt.begin() + 2, m.begin(), m.end());
-        // customMetrics is pre-aggregated: each row counts once (itemCount 1); ItemCount is AppMetrics' count.
+        // Classic customMetrics rows are pre-aggregated: itemCount 1, the measurement count in valueCount;
+        // the workspace's AppMetrics keeps that count in ItemCount.
         for (auto &c : mt)
             if (std::string(c.classic) == "itemCount")
-                c.get = [](const Item &i, const auto &) { return Value::integer(i.itemCount, Type::Int); };
+                c.classic = "";
+        mt.push_back({"", "itemCount", Type::Int, [](const Item &, const auto &) { return Value::integer(1, Type::Int); }});
         d[Kind::Metrics] = mt;
         return d;
     }();
