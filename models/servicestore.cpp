@@ -172,7 +172,7 @@ QStringList ServiceStore::namespaces(const QString &context) const
 
 ContextState ServiceStore::contextState(const QString &context) const
 {
-    return m_contexts.value(context, ContextState{context, {}, {}, {}, {}});
+    return m_contexts.value(context, ContextState{context, {}, {}, {}, {}, {}});
 }
 
 bool ServiceStore::isContextSynced(const QString &context, const QSet<ResourceKind> &kinds) const
