@@ -152,8 +152,10 @@ QVariant DataSourceTableModel::data(const QModelIndex &index, int role) const
 
 QVariant DataSourceTableModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+    if (role != Qt::DisplayRole)
         return {};
+    if (orientation == Qt::Vertical) // a transposed view's column titles
+        return section >= 0 && section < m_ids.size() ? QVariant(m_ids.at(section)) : QVariant();
     switch (section) {
     case SourceColumn:
         return tr("Source");

@@ -330,7 +330,13 @@ void ServiceStore::applyBreaker(const BreakerState &breaker, const QString &sour
         return;
     const QString name = breaker.strategy.isEmpty() ? breaker.pipeline : breaker.pipeline + u'/' + breaker.strategy;
     if (old == data.breakers.cend() || old->state != breaker.state) {
-        const QDateTime at = breaker.since.isValid() ? breaker.since : QDateTime::currentDateTimeUtc();
+        // The service's own transition time orders the timeline, unless its clock disagrees with ours
+        // (a simulator's virtual clock, skew): then when we saw it.
+        QDateTime at = breaker.since.isValid() ? breaker.since : QDateTime::currentDateTimeUtc();
+        for (const BreakerTransition &t : std::as_const(data.history)) {
+            if (t.name == name && t.track == breaker.track && t.at > at)
+                at = QDateTime::currentDateTimeUtc();
+        }
         data.history.append(BreakerTransition{name, breaker.track, breaker.state, at});
         std::stable_sort(data.history.begin(), data.history.end(),
                          [](const BreakerTransition &a, const BreakerTransition &b) { return a.at < b.at; });

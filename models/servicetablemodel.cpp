@@ -108,7 +108,12 @@ QVariant ServiceTableModel::display(const ServiceSummary &s, int column) const
         return s.key.context;
     case HealthColumn:
         if (s.stale)
-            return QStringLiteral("%1 (%2)").arg(toString(s.health), Format::stale(s.staleSince, QDateTime::currentDateTimeUtc()));
+        {
+            // "Stale, 3 min": the word, then how long the data has been last-known.
+            QString text = Format::stale(s.staleSince, QDateTime::currentDateTimeUtc());
+            text[0] = text[0].toUpper();
+            return text;
+        }
         return toString(s.health);
     case BreakersColumn:
         return breakerText(s);

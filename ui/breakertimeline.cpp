@@ -60,14 +60,14 @@ void BreakerTimeline::onModelChanged()
 QPair<QDateTime, QDateTime> BreakerTimeline::window() const
 {
     const QDateTime now = QDateTime::currentDateTimeUtc();
-    QDateTime first = now.addSecs(-600);
+    QDateTime first = now.addSecs(-120); // a fresh history still gets a readable width
     for (int row = 0; row < m_model->rowCount(); ++row) {
         const QDateTime at = m_model->index(row, 0).data(BreakerHistoryModel::AtRole).toDateTime();
         if (at.isValid() && at < first)
             first = at;
     }
     const QDateTime earliest = now.addSecs(-3600LL * ServiceStore::BreakerHistoryHours);
-    return {std::max(first.addSecs(-30), earliest), now};
+    return {std::max(first.addSecs(-std::max<qint64>(10, first.secsTo(now) / 10)), earliest), now};
 }
 
 QString BreakerTimeline::describe() const

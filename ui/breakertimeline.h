@@ -29,7 +29,7 @@ protected:
 
 private:
     void onModelChanged();
-    // The time window shown: the last hours that hold transitions (at least 10 minutes, at most 6 h).
+    // The time window shown: the last hours that hold transitions (at least 2 minutes, at most 6 h).
     QPair<QDateTime, QDateTime> window() const;
 
     BreakerHistoryModel *m_model;

@@ -89,13 +89,13 @@ HealthPane::HealthPane(ServiceStore *store, QWidget *parent)
     m_entries->setColumnWidth(HealthEntryTableModel::TrackColumn, 5 * em);
     m_entries->setColumnWidth(HealthEntryTableModel::StatusColumn, 8 * em);
     m_entries->setColumnWidth(HealthEntryTableModel::DurationColumn, 6 * em);
-    m_entries->setColumnWidth(HealthEntryTableModel::DescriptionColumn, 28 * em);
+    m_entries->setColumnWidth(HealthEntryTableModel::DescriptionColumn, 22 * em);
     m_entries->setTextElideMode(Qt::ElideRight);
 
     m_timeline = new BreakerTimeline(m_historyModel, this);
     m_history = table(tr("Breaker transitions"), tr("Circuit breaker transitions of the selected service, newest first"), this);
     m_history->setModel(m_historyModel);
-    m_history->setColumnWidth(BreakerHistoryModel::TimeColumn, 6 * em);
+    m_history->setColumnWidth(BreakerHistoryModel::TimeColumn, 7 * em);
     m_history->setColumnWidth(BreakerHistoryModel::BreakerColumn, 10 * em);
     m_history->setColumnWidth(BreakerHistoryModel::TrackColumn, 5 * em);
     m_history->setColumnWidth(BreakerHistoryModel::StateColumn, 6 * em);

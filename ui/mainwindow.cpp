@@ -32,6 +32,7 @@
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QTransposeProxyModel>
 #include <QTableView>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -151,6 +152,10 @@ MainWindow::MainWindow(SourceListModel *sources, ServiceStore *store, QWidget *p
             m_services->resizeColumnsToContents();
             for (int column = 0; column < ServiceTableModel::LastWarningColumn; ++column)
                 m_services->setColumnWidth(column, qMin(m_services->columnWidth(column) + 12, 260));
+            // Room for "Unhealthy" / "Stale, 12 min" and "Open: productservice" before any of them shows up.
+            const int em = m_services->fontMetrics().horizontalAdvance(QLatin1Char('M'));
+            m_services->setColumnWidth(ServiceTableModel::HealthColumn, qMax(m_services->columnWidth(ServiceTableModel::HealthColumn), 10 * em));
+            m_services->setColumnWidth(ServiceTableModel::BreakersColumn, qMax(m_services->columnWidth(ServiceTableModel::BreakersColumn), 20 * em));
         }
         if (!m_services->currentIndex().isValid() && m_serviceProxy->rowCount() > 0)
             m_services->setCurrentIndex(m_serviceProxy->index(0, ServiceTableModel::NameColumn));
@@ -361,12 +366,18 @@ QDockWidget *MainWindow::createSourcesDock()
     m_dataSourceView = createTable(tr("Data sources"), tr("Each running data source: its state, its own circuit breaker, its last "
                                                              "success and how stale the data it shows is"));
     m_dataSourceView->setParent(dataBox);
-    m_dataSourceView->setModel(m_dataSources);
+    // Transposed: one column per source, its fields as rows, so it fits the narrow dock.
+    auto *transposed = new QTransposeProxyModel(this);
+    transposed->setSourceModel(m_dataSources);
+    m_dataSourceView->setModel(transposed);
     m_dataSourceView->setSortingEnabled(false);
-    m_dataSourceView->setItemDelegate(new HealthDelegate(DataSourceTableModel::StateColumn, m_dataSourceView));
+    m_dataSourceView->verticalHeader()->show();
+    m_dataSourceView->horizontalHeader()->hide(); // the Source row names each column
+    m_dataSourceView->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    m_dataSourceView->setWordWrap(true);
     m_dataSourceView->setMinimumHeight(m_dataSourceView->fontMetrics().height() * 5);
     dataLayout->addWidget(m_dataSourceView);
-    const auto fitSources = [this] { m_dataSourceView->resizeColumnsToContents(); };
+    const auto fitSources = [this] { m_dataSourceView->resizeRowsToContents(); };
     connect(m_dataSources, &QAbstractItemModel::modelReset, this, fitSources);
     connect(m_dataSources, &QAbstractItemModel::dataChanged, this, fitSources);
     layout->addWidget(dataBox);

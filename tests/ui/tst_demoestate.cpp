@@ -2,7 +2,14 @@
 // plugin from the build tree, SourceHost → ServiceStore → MainWindow. Checks the Services table as a
 // person would read it: the three seed services with their replicas, pods and canary weights.
 
+#include "breakerhistorymodel.h"
+#include "breakertimeline.h"
+#include "clusterprobe.h"
+#include "datasourcetablemodel.h"
+#include "kubeconfigloader.h"
 #include "demoenvironment.h"
+#include "healthentrytablemodel.h"
+#include "healthpane.h"
 #include "mainwindow.h"
 #include "pluginloader.h"
 #include "servicestore.h"
@@ -11,7 +18,9 @@
 #include "sourcelistmodel.h"
 
 #include <QApplication>
+#include <QDir>
 #include <QLabel>
+#include <QProcess>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTest>
@@ -26,6 +35,7 @@ private Q_SLOTS:
     void initTestCase();
     void showsTheSeedServices();
     void podsOfTheSelectedService();
+    void healthTabShowsAnOpenBreaker();
     void cleanupTestCase();
 
 private:
@@ -79,14 +89,19 @@ void tst_DemoEstate::initTestCase()
     m_loader.load();
     DataSourceFactory *factory = m_loader.sourceFactory(QStringLiteral("kubernetes"));
     QVERIFY2(factory, "the kubernetes plugin is not in the build tree");
-    m_sources.setPlugins(m_loader.plugins(), m_loader.errors());
+    QList<PluginInfo> shown; // as the app shows them: no test fixtures
+    for (const PluginInfo &plugin : m_loader.plugins())
+        if (!plugin.testOnly)
+            shown.append(plugin);
+    m_sources.setPlugins(shown, m_loader.errors());
 
     m_host = std::make_unique<SourceHost>();
     connect(m_host.get(), &SourceHost::observationsReady, &m_store, &ServiceStore::apply);
     connect(m_host.get(), &SourceHost::statusChanged, &m_store, &ServiceStore::setSourceStatus);
     std::unique_ptr<DataSource> source = factory->createSource();
     QVERIFY(source);
-    const auto configured = source->configure(SourceConfig{QStringLiteral("kubernetes:demo"), {{QStringLiteral("kubeconfig"), m_demo.kubeconfigPath()}}});
+    const auto configured = source->configure(SourceConfig{QStringLiteral("kubernetes:demo"), {{QStringLiteral("kubeconfig"), m_demo.kubeconfigPath()},
+                                                                                       {QStringLiteral("healthIntervalMs"), 2000}}});
     QVERIFY2(configured, configured ? "" : qPrintable(configured.error().message));
     QVERIFY(m_host->add(std::move(source)));
 
@@ -94,6 +109,17 @@ void tst_DemoEstate::initTestCase()
     m_window->show();
     QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
     m_host->startAll();
+    // The Cluster panel as the app fills it (its screenshot goes into docs/).
+    const auto kubeconfig = KubeconfigLoader::load(m_demo.kubeconfigPath());
+    QVERIFY(kubeconfig);
+    const auto connection = kubeconfig->resolve({});
+    QVERIFY(connection);
+    ClusterProbe probe(*connection);
+    QSignalSpy version(&probe, &ClusterProbe::versionReceived);
+    probe.start();
+    QVERIFY(version.wait(20000));
+    m_window->setConnection(ConnectionInfo{ConnectionInfo::State::Connected, connection->contextName, connection->server.toString(),
+                                           version.at(0).at(0).value<ClusterVersion>().gitVersion, tr("Demo estate (opsdeck-sim)")});
 }
 
 void tst_DemoEstate::showsTheSeedServices()
@@ -134,6 +160,59 @@ void tst_DemoEstate::podsOfTheSelectedService()
         canary = canary || pods->model()->index(row, 1).data().toString() == QLatin1String("canary");
     }
     QVERIFY(canary);
+}
+
+void tst_DemoEstate::healthTabShowsAnOpenBreaker()
+{
+    // Chaos as an SRE would run it: productservice fails every request, so orderservice's breaker to it opens.
+    QProcess chaos;
+    chaos.start(m_demo.program(), {QStringLiteral("chaos"), QStringLiteral("--kubeconfig"), m_demo.kubeconfigPath(),
+                                   QStringLiteral("fail-service"), QStringLiteral("productservice"), QStringLiteral("--error-rate"),
+                                   QStringLiteral("100")});
+    QVERIFY(chaos.waitForFinished(20000));
+    QCOMPARE(chaos.exitCode(), 0);
+    QTRY_VERIFY_WITH_TIMEOUT(cell(QStringLiteral("orderservice"), ServiceTableModel::BreakersColumn).startsWith(QStringLiteral("Open: productservice")), 60000);
+
+    QVERIFY(m_window->selectService(ServiceKey{m_store.contexts().value(0), QStringLiteral("microservices"), QStringLiteral("orderservice")}));
+    m_window->showDetailTab(MainWindow::HealthTab);
+    HealthPane *pane = m_window->healthPane();
+    QVERIFY(pane->isVisible());
+    QTableView *entries = table(QStringLiteral("Health entries"));
+    QVERIFY(entries);
+    QTRY_VERIFY_WITH_TIMEOUT(entries->model()->rowCount() >= 4, 20000);
+    bool open = false;
+    for (int row = 0; row < entries->model()->rowCount(); ++row) {
+        const QAbstractItemModel *m = entries->model();
+        if (m->index(row, HealthEntryTableModel::NameColumn).data().toString() == u"productservice") {
+            open = open
+                   || (m->index(row, HealthEntryTableModel::CircuitColumn).data().toString() == u"Open"
+                       && m->index(row, HealthEntryTableModel::DescriptionColumn).data().toString().contains(u"circuit breaker is open"));
+        }
+    }
+    QVERIFY(open);
+    // The timeline and its textual twin both tell the transition.
+    QTableView *transitions = table(QStringLiteral("Breaker transitions"));
+    QVERIFY(transitions);
+    QTRY_VERIFY_WITH_TIMEOUT(transitions->model()->rowCount() >= 1, 10000);
+    QVERIFY(pane->timeline()->accessibleDescription().contains(QStringLiteral("productservice")));
+    QVERIFY(!pane->summaryLabel()->text().isEmpty());
+    // Everything new is named for assistive tech.
+    for (QWidget *w : pane->findChildren<QWidget *>()) {
+        if (qobject_cast<QTableView *>(w) || qobject_cast<BreakerTimeline *>(w))
+            QVERIFY2(!w->accessibleName().isEmpty(), w->metaObject()->className());
+    }
+    QTableView *dataSources = table(QStringLiteral("Data sources"));
+    QVERIFY(dataSources);
+    QCOMPARE(dataSources->model()->columnCount(), 1); // transposed: one column per source
+    QCOMPARE(dataSources->model()->index(DataSourceTableModel::StateColumn, 0).data().toString(), QStringLiteral("Healthy"));
+    QCOMPARE(dataSources->model()->index(DataSourceTableModel::BreakerColumn, 0).data().toString(), QStringLiteral("Closed"));
+
+    // docs/health-open-breaker.png comes from here: OPSDECK_SCREENSHOT_DIR=docs ctest -R ui_demoestate.
+    const QString dir = qEnvironmentVariable("OPSDECK_SCREENSHOT_DIR");
+    if (!dir.isEmpty()) {
+        QTest::qWait(600); // let the tables lay out their rows
+        QVERIFY(m_window->grab().save(QDir(dir).filePath(QStringLiteral("health-open-breaker.png")), "PNG"));
+    }
 }
 
 void tst_DemoEstate::cleanupTestCase()

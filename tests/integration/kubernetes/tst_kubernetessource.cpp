@@ -270,7 +270,8 @@ private Q_SLOTS:
         // All namespaces through the relay; one namespace with the exec credential.
         auto proxied = makeSource(QStringLiteral("k8s-proxied"),
                                   {{QStringLiteral("kubeconfig"), path}, {QStringLiteral("retryInitialMs"), 100},
-                                   {QStringLiteral("retryMaxMs"), 1000}, {QStringLiteral("metricsIntervalSeconds"), 1}});
+                                   {QStringLiteral("retryMaxMs"), 1000}, {QStringLiteral("metricsIntervalSeconds"), 1},
+                                   {QStringLiteral("breakerBreakMs"), 2000}, {QStringLiteral("requestTimeoutMs"), 5000}});
         auto exec = makeSource(QStringLiteral("k8s-exec"),
                                {{QStringLiteral("kubeconfig"), path}, {QStringLiteral("context"), QStringLiteral("exec")},
                                 {QStringLiteral("namespace"), kNs}, {QStringLiteral("retryInitialMs"), 100},
