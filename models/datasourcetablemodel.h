@@ -26,8 +26,9 @@ public:
     Q_ENUM(Column)
 
     enum Role {
-        StateRole = Qt::UserRole + 1, // Opsdeck::SourceStatus::State
-        HealthRole,                   // Opsdeck::Health: Healthy / Degraded / Unhealthy (down) / Unknown
+        HealthRole = Qt::UserRole + 1, // Opsdeck::Health: Healthy / Degraded / Unhealthy (down) / Unknown
+                                       // (the same role number as ServiceTableModel's, for HealthDelegate)
+        StateRole,                     // Opsdeck::SourceStatus::State
         BreakerStateRole,             // Opsdeck::BreakerState::State of the worst own breaker
     };
     Q_ENUM(Role)
