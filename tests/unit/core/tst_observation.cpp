@@ -60,7 +60,7 @@ ObservationBatch tst_Observation::sampleBatch()
     health.service = ServiceKey{QStringLiteral("sim"), QStringLiteral("shop"), QStringLiteral("orders")};
     health.status = HealthStatus::Degraded;
     health.entries << HealthEntry{QStringLiteral("payments"), HealthStatus::Unhealthy,
-                                  QStringLiteral("payments circuit breaker is open"), QStringLiteral("Open")};
+                                  QStringLiteral("payments circuit breaker is open"), QStringLiteral("Open"), 12.5};
 
     TelemetrySeries series;
     series.service = health.service;
@@ -91,7 +91,7 @@ ObservationBatch tst_Observation::sampleBatch()
     batch.observations.emplace_back(health);
     batch.observations.emplace_back(series);
     batch.observations.emplace_back(BreakerState{health.service, QStringLiteral("payments"), QStringLiteral("cb"),
-                                                 BreakerState::State::Open, QDateTime::currentDateTimeUtc()});
+                                                 BreakerState::State::Open, QDateTime::currentDateTimeUtc(), Track::Stable});
     batch.observations.emplace_back(cost);
     batch.observations.emplace_back(op);
     batch.observations.emplace_back(SourceStatus{SourceStatus::State::Degraded, QDateTime::currentDateTimeUtc(),
