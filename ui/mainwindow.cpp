@@ -35,6 +35,7 @@
 #include <QTransposeProxyModel>
 #include <QTableView>
 #include <QTimer>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 namespace Opsdeck {
@@ -251,6 +252,9 @@ QWidget *MainWindow::createFilterBar()
     m_filter->setAccessibleName(tr("Filter services"));
     m_filter->setPlaceholderText(tr("Filter services by name or namespace (Ctrl+F)"));
     m_filter->setClearButtonEnabled(true);
+    // Qt's clear button has no name of its own: a screen reader would announce just "button".
+    for (QToolButton *button : m_filter->findChildren<QToolButton *>())
+        button->setAccessibleName(tr("Clear filter"));
     m_filter->setMinimumWidth(280);
 
     m_onlyProblems = new QCheckBox(tr("Only &problems"), bar);
