@@ -3,6 +3,7 @@
 #include "apiserver.h"
 #include "apistatus.h"
 #include "authorizer.h"
+#include "azure/azureconfigwriter.h"
 #include "controllers/rng.h"
 #include "kql/kqlerror.h"
 #include "kql/kqlevaluator.h"
@@ -495,7 +496,11 @@ void AzureApi::testHooks(const std::vector<std::string> &parts, const httplib::R
         send(res, req.method == "POST" ? 201 : 200, {{"items", items}});
         return;
     }
-    // GET /_opsdeck/azure/config: what --write-azure-config writes
+    // GET /_opsdeck/azure/config: what --write-azure-config writes (without caFile)
+    if (parts.size() == 3 && parts[2] == "config" && req.method == "GET") {
+        send(res, 200, AzureConfigWriter::render(m_identity, m_baseUrl(), std::string()));
+        return;
+    }
     send(res, 404, apistatus::toJson(apistatus::notFoundPath()));
 }
 

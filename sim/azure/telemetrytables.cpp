@@ -8,6 +8,7 @@
 #include <cmath>
 #include <functional>
 #include <map>
+#include <set>
 
 namespace sim {
 
@@ -257,9 +258,9 @@ std::optional<Kind> kindOf(TelemetrySchema schema, const std::string &name)
     return it->second;
 }
 
-std::string hexId(Rng &rng, int length)
+std::string hexId(Rng &rng, int length, bool wanted = true)
 {
-    return rng.hex(length);
+    return wanted ? rng.hex(length) : std::string();
 }
 
 std::string noun(const std::string &service)
@@ -361,12 +362,25 @@ std::optional<kql::Table> TelemetryTables::table(TelemetrySchema schema, const s
             return std::string();
         return track == "canary" ? it->second->canary.version : it->second->stable.version;
     };
-    const auto instanceOf = [&](const std::string &service, const std::string &track, std::uint64_t n) {
-        Rng r(Rng::mix(nameHash(service + "/" + track)));
-        const std::string rs = r.hex(9);
-        Rng pod(Rng::mix(nameHash(service + "/" + track) + n % 3));
-        return service + "-" + track + "-" + rs + "-" + pod.suffix(5);
+    // Three pods per track, named as their ReplicaSet would name them (cached: rows ask often).
+    std::map<std::string, std::vector<std::string>> pods;
+    const auto instanceOf = [&](const std::string &service, const std::string &track, std::uint64_t n) -> const std::string & {
+        auto &names = pods[service + "/" + track];
+        if (names.empty()) {
+            Rng r(Rng::mix(nameHash(service + "/" + track)));
+            const std::string rs = r.hex(9);
+            for (int i = 0; i < 3; ++i)
+                names.push_back(service + "-" + track + "-" + rs + "-" + r.suffix(5));
+        }
+        return names[n % names.size()];
     };
+    // Ids cost; make them only when the query reads them.
+    static const std::set<std::string> idColumns = {"Id", "id", "OperationId", "operation_Id", "ParentId",
+                                                    "operation_ParentId", "itemId"};
+    bool wantIds = !scope.columns;
+    if (scope.columns)
+        for (const auto &c : *scope.columns)
+            wantIds = wantIds || idColumns.count(c) > 0;
     const std::int64_t ticksPerMinute = 60 * kql::kTicksPerSecond;
 
     if (*kind == Kind::Metrics) {
@@ -450,9 +464,9 @@ std::optional<kql::Table> TelemetryTables::table(TelemetrySchema schema, const s
                 i.name = post ? "POST " + path : byId ? "GET " + path + "/{id}" : "GET " + path;
                 i.url = "http://" + rec.service + (post || !byId ? path : path + "/" + std::to_string(rng.between(1, 9999)));
                 i.operationName = i.name;
-                i.operationId = hexId(rng, 32);
-                i.parentId = hexId(rng, 16);
-                i.id = hexId(rng, 16);
+                i.operationId = hexId(rng, 32, wantIds);
+                i.parentId = hexId(rng, 16, wantIds);
+                i.id = hexId(rng, 16, wantIds);
                 i.success = success;
                 i.resultCode = success ? (post ? "201" : "200") : code;
                 i.durationMs = success ? lognormal(rng, m.latencyMs, 0.35) : lognormal(rng, m.latencyMs * 0.7, 0.5);
@@ -478,10 +492,10 @@ std::optional<kql::Table> TelemetryTables::table(TelemetrySchema schema, const s
                     i.name = d.operation;
                     i.data = d.type == "HTTP" ? "http://" + d.target + "/api/items"
                                               : d.type == "SQL" ? "SELECT * FROM [" + d.name + "]" : d.operation;
-                    i.operationId = hexId(rng, 32);
+                    i.operationId = hexId(rng, 32, wantIds);
                     i.operationName = "GET " + path;
-                    i.id = hexId(rng, 16);
-                    i.parentId = hexId(rng, 16);
+                    i.id = hexId(rng, 16, wantIds);
+                    i.parentId = hexId(rng, 16, wantIds);
                     i.success = success;
                     i.resultCode = success ? (d.type == "HTTP" ? "200" : d.type == "SQL" ? "0" : "") : d.failureCode;
                     i.durationMs = lognormal(rng, std::max(0.5, d.latencyMs), 0.3);
@@ -512,9 +526,9 @@ std::optional<kql::Table> TelemetryTables::table(TelemetrySchema schema, const s
                 i.method = n + "service.Controllers." + char(std::toupper(static_cast<unsigned char>(n[0]))) + n.substr(1)
                     + "sController.Get";
                 i.problemId = m.exceptionType + " at " + i.method;
-                i.operationId = hexId(rng, 32);
+                i.operationId = hexId(rng, 32, wantIds);
                 i.operationName = "GET " + path;
-                i.parentId = hexId(rng, 16);
+                i.parentId = hexId(rng, 16, wantIds);
                 i.roleInstance = instanceOf(rec.service, rec.track, rng.next());
                 i.itemCount = c;
                 emit(i);
@@ -531,7 +545,7 @@ std::optional<kql::Table> TelemetryTables::table(TelemetrySchema schema, const s
             if (!cap.empty())
                 cap[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(cap[0])));
             i.name = cap + "Requested";
-            i.operationId = hexId(rng, 32);
+            i.operationId = hexId(rng, 32, wantIds);
             i.operationName = "GET " + path;
             i.roleInstance = instanceOf(rec.service, rec.track, rng.next());
             i.itemCount = count;

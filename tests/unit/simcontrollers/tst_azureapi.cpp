@@ -236,6 +236,9 @@ private Q_SLOTS:
         QCOMPARE(body["tables"][0]["rows"].size(), std::size_t(5));
         std::tie(status, body) = query(workspacePath(), "AppRequests | take 10", "PT1H", la);
         QVERIFY(status == 200 && !body.contains("error"));
+        auto config = client().Get("/_opsdeck/azure/config", admin);
+        QCOMPARE(config->status, 200);
+        QCOMPARE(Json::parse(config->body)["workspaceId"].get<std::string>(), m_azure->identity().workspaceId);
     }
 
     void historyAtStart()
