@@ -385,7 +385,10 @@ void DeploymentController::updateStatus(const Json &deployment, const Rs *newRs,
     }
     const int updated = newRs ? newRs->statusReplicas : 0;
     const std::int64_t generation = kube::integer(deployment, "metadata", "generation", 1);
-    const Json &current = kube::member(deployment, "status");
+    // A Deployment created through the API has no status yet: read it as an empty one.
+    static const Json noStatus = Json::object();
+    const Json &storedStatus = kube::member(deployment, "status");
+    const Json &current = storedStatus.is_object() ? storedStatus : noStatus;
 
     Json status = Json::object();
     status["observedGeneration"] = generation;

@@ -64,6 +64,7 @@ private Q_SLOTS:
     void restartMakesNewReplicaSet();
     void pausedDeploymentDoesNotRollOut();
     void deletedPodIsReplaced();
+    void deploymentCreatedThroughTheApiRollsOut();
     void brokenTrackCrashLoops();
     void canaryWeightIsReadFromTheStore();
     void metricsFollowRunningPods();
@@ -275,6 +276,26 @@ void tst_Simulation::deletedPodIsReplaced()
     for (const auto &e : f.list("events"))
         created = created || e.value("reason", std::string()) == "SuccessfulCreate";
     QVERIFY(created);
+}
+
+// A client-created Deployment arrives with no status at all; the controller must not choke on it
+// (it once threw nlohmann type_error 306 and took the whole sim down).
+void tst_Simulation::deploymentCreatedThroughTheApiRollsOut()
+{
+    SimFixture f(kShop);
+    const sim::Json deployment = {
+        {"apiVersion", "apps/v1"},
+        {"kind", "Deployment"},
+        {"metadata", {{"name", "extra"}, {"namespace", f.ns()}, {"labels", {{"app", "extra"}}}}},
+        {"spec",
+         {{"replicas", 2},
+          {"selector", {{"matchLabels", {{"app", "extra"}}}}},
+          {"template",
+           {{"metadata", {{"labels", {{"app", "extra"}, {"version", "stable"}}}}},
+            {"spec", {{"containers", sim::Json::array({{{"name", "extra"}, {"image", "example/extra:1"}}})}}}}}}}};
+    QVERIFY(f.store.create("deployments.apps", deployment));
+    QVERIFY(f.runUntil([&] { return f.readyActive("extra", "stable") == 2; }, 30));
+    QCOMPARE(f.get("deployments.apps", "extra")["status"].value("readyReplicas", 0), 2);
 }
 
 void tst_Simulation::brokenTrackCrashLoops()
