@@ -1,4 +1,5 @@
 #include "apifaults.h"
+#include "pathsegments.h"
 
 #include <algorithm>
 #include <cmath>
@@ -18,21 +19,6 @@ const std::vector<std::pair<Kind, std::string>> &kindNames()
     return names;
 }
 
-std::vector<std::string> split(const std::string &path)
-{
-    std::vector<std::string> parts;
-    std::size_t start = 0;
-    while (start < path.size()) {
-        std::size_t slash = path.find('/', start);
-        if (slash == std::string::npos)
-            slash = path.size();
-        if (slash > start)
-            parts.push_back(path.substr(start, slash - start));
-        start = slash + 1;
-    }
-    return parts;
-}
-
 bool readKind(Kind kind)
 {
     return kind == Kind::Truncate || kind == Kind::Malformed || kind == Kind::Huge;
@@ -46,7 +32,7 @@ FaultRequest FaultRequest::describe(const std::string &method, const std::string
     r.method = method;
     r.path = path;
     r.watch = watch && method == "GET";
-    const auto parts = split(path);
+    const auto parts = pathSegments(path);
     std::size_t at = 0;
     if (parts.size() >= 2 && parts[0] == "api")
         at = 2;

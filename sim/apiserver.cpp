@@ -1,4 +1,5 @@
 #include "apiserver.h"
+#include "pathsegments.h"
 
 #include "apifaults.h"
 #include "apistatus.h"
@@ -63,21 +64,6 @@ std::optional<std::pair<Output, std::string>> negotiate(const std::string &accep
     if (accept == "*/*")
         return std::pair{Output::Json, std::string()};
     return std::nullopt;
-}
-
-std::vector<std::string> splitPath(const std::string &path)
-{
-    std::vector<std::string> parts;
-    std::size_t start = 0;
-    while (start < path.size()) {
-        std::size_t slash = path.find('/', start);
-        if (slash == std::string::npos)
-            slash = path.size();
-        if (slash > start)
-            parts.push_back(path.substr(start, slash - start));
-        start = slash + 1;
-    }
-    return parts;
 }
 
 bool hasSubresource(const ResourceInfo &info, const std::string &sub)
@@ -392,7 +378,7 @@ void ApiServer::route(const httplib::Request &req, httplib::Response &res)
             return;
         }
     }
-    const auto parts = splitPath(path);
+    const auto parts = pathSegments(path);
     std::string group;
     std::string version;
     std::size_t restAt = 0;

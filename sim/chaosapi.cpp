@@ -1,4 +1,5 @@
 #include "chaosapi.h"
+#include "pathsegments.h"
 
 #include "apifaults.h"
 #include "apistatus.h"
@@ -12,21 +13,6 @@
 namespace sim {
 
 namespace {
-
-std::vector<std::string> split(const std::string &path)
-{
-    std::vector<std::string> parts;
-    std::size_t start = 0;
-    while (start < path.size()) {
-        std::size_t slash = path.find('/', start);
-        if (slash == std::string::npos)
-            slash = path.size();
-        if (slash > start)
-            parts.push_back(path.substr(start, slash - start));
-        start = slash + 1;
-    }
-    return parts;
-}
 
 void send(httplib::Response &res, int status, const Json &body)
 {
@@ -98,7 +84,7 @@ Json ChaosApi::status() const
 
 bool ChaosApi::handle(const httplib::Request &req, httplib::Response &res)
 {
-    const auto parts = split(req.path);
+    const auto parts = pathSegments(req.path);
     if (parts.size() < 2 || parts[0] != "_opsdeck" || (parts[1] != "chaos" && parts[1] != "telemetry"))
         return false;
     // The admin token only, checked here: a revoked-token fault must not lock the operator out.

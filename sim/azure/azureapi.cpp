@@ -1,4 +1,5 @@
 #include "azureapi.h"
+#include "pathsegments.h"
 
 #include "apiserver.h"
 #include "apistatus.h"
@@ -19,21 +20,6 @@ namespace sim {
 namespace {
 
 using Json = nlohmann::json;
-
-std::vector<std::string> split(const std::string &path)
-{
-    std::vector<std::string> parts;
-    std::size_t start = 0;
-    while (start < path.size()) {
-        std::size_t slash = path.find('/', start);
-        if (slash == std::string::npos)
-            slash = path.size();
-        if (slash > start)
-            parts.push_back(path.substr(start, slash - start));
-        start = slash + 1;
-    }
-    return parts;
-}
 
 void send(httplib::Response &res, int status, const Json &body)
 {
@@ -121,7 +107,7 @@ void AzureApi::install(ApiServer &server)
 
 bool AzureApi::handle(const httplib::Request &req, httplib::Response &res)
 {
-    const auto parts = split(req.path);
+    const auto parts = pathSegments(req.path);
     if (parts.empty())
         return false;
     const std::string base = m_baseUrl();
