@@ -1,5 +1,7 @@
 #include "commandline.h"
 
+#include "subcommand.h"
+
 #include <QCommandLineParser>
 #include <QFileInfo>
 
@@ -29,10 +31,13 @@ CommandLine CommandLine::parse(const QStringList &arguments)
     const QCommandLineOption screenshot(QStringLiteral("screenshot"),
                                         QStringLiteral("Render the main window to FILE.png after connecting, then exit."),
                                         QStringLiteral("FILE.png"));
+    const QCommandLineOption azureConfig(QStringLiteral("azure-config"),
+                                         QStringLiteral("Azure endpoints and ids to watch (docs/azure-config.md)."),
+                                         QStringLiteral("FILE"));
     const QCommandLineOption snapshot(QStringLiteral("snapshot"),
                                       QStringLiteral("Connect without a window, write the estate as JSON to FILE, then exit."),
                                       QStringLiteral("FILE.json"));
-    parser.addOptions({help, version, demo, kubeconfig, context, readOnly, screenshot, snapshot, syncTimeout});
+    parser.addOptions({help, version, demo, kubeconfig, context, readOnly, screenshot, snapshot, syncTimeout, azureConfig});
 
     CommandLine result;
     const auto usage = [&result](const QString &message) {
@@ -49,6 +54,12 @@ CommandLine CommandLine::parse(const QStringList &arguments)
         result.exitNow = true;
         // helpText() names the executable from QCoreApplication, which does not exist yet.
         result.output = parser.helpText().replace(QStringLiteral("<executable_name>"), QStringLiteral("opsdeck"));
+        const QList<Subcommand> commands = subcommands();
+        if (!commands.isEmpty()) {
+            result.output += QStringLiteral("\nCommands (opsdeck COMMAND --help for each):\n");
+            for (const Subcommand &command : commands)
+                result.output += QStringLiteral("  %1  %2\n").arg(command.name, -10).arg(command.summary);
+        }
         return result;
     }
     if (parser.isSet(version)) {
@@ -73,6 +84,11 @@ CommandLine CommandLine::parse(const QStringList &arguments)
         return usage(QStringLiteral("--sync-timeout needs a positive number of seconds, got '%1'").arg(parser.value(syncTimeout)));
     o.screenshot = parser.value(screenshot);
     o.snapshot = parser.value(snapshot);
+    o.azureConfig = parser.value(azureConfig);
+    if (!o.azureConfig.isEmpty() && !QFileInfo(o.azureConfig).isReadable())
+        return usage(QStringLiteral("cannot read Azure config '%1'").arg(o.azureConfig));
+    if (o.demo && !o.azureConfig.isEmpty())
+        return usage(QStringLiteral("--demo writes its own Azure config; do not combine it with --azure-config"));
     if (o.demo && !o.kubeconfig.isEmpty())
         return usage(QStringLiteral("--demo writes its own kubeconfig; do not combine it with --kubeconfig"));
     if (!o.screenshot.isEmpty() && !o.snapshot.isEmpty())

@@ -17,6 +17,7 @@ struct Options
     int syncTimeoutSeconds = 60; // --snapshot/--screenshot give up when not synced by then
     QString screenshot; // FILE.png: render the window after the first connection, then exit
     QString snapshot;   // FILE.json: headless, write the estate's snapshot, then exit
+    QString azureConfig; // --azure-config FILE (docs/azure-config.md); --demo makes its own
 
     bool headless() const { return !snapshot.isEmpty(); }
 };

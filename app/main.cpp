@@ -2,9 +2,11 @@
 
 #include "application.h"
 #include "commandline.h"
+#include "subcommand.h"
 
 #include <QApplication>
 #include <QCoreApplication>
+#include <QGuiApplication>
 #include <QIcon>
 #include <QLoggingCategory>
 
@@ -25,6 +27,22 @@ int main(int argc, char *argv[])
     QStringList arguments;
     for (int i = 0; i < argc; ++i)
         arguments << QString::fromLocal8Bit(argv[i]);
+
+    // `opsdeck NAME …`: a headless command (act, journal, costs, …), never a window.
+    if (const Subcommand *command = findSubcommand(arguments.value(1))) {
+        QStringList commandArguments = arguments.mid(2);
+        commandArguments.prepend(QStringLiteral("opsdeck ") + command->name);
+        std::unique_ptr<QCoreApplication> app;
+        if (command->needsGui) {
+            if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+                qputenv("QT_QPA_PLATFORM", "offscreen"); // renders documents, needs no display
+            app = std::make_unique<QGuiApplication>(argc, argv);
+        } else {
+            app = std::make_unique<QCoreApplication>(argc, argv);
+        }
+        return command->run(commandArguments);
+    }
+
     const CommandLine commandLine = CommandLine::parse(arguments);
     if (commandLine.exitNow) {
         std::fputs(qPrintable(commandLine.output + (commandLine.output.endsWith(QLatin1Char('\n')) ? QString() : QStringLiteral("\n"))),

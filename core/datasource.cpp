@@ -9,6 +9,14 @@ DataSource::DataSource(QObject *parent)
 
 DataSource::~DataSource() = default;
 
+void DataSource::refresh() {}
+
+void DataSource::setOption(const QString &name, const QVariant &value)
+{
+    Q_UNUSED(name)
+    Q_UNUSED(value)
+}
+
 Result<void> DataSource::configure(const SourceConfig &config)
 {
     if (config.id.isEmpty())

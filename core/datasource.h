@@ -10,6 +10,7 @@
 #include "sourcestatus.h"
 
 #include <QObject>
+#include <QVariant>
 
 namespace Opsdeck {
 
@@ -32,6 +33,11 @@ public Q_SLOTS:
     // Run on the source's own thread (SourceHost invokes them there).
     virtual void start() = 0;
     virtual void stop() = 0;
+    // Fetch now instead of at the next interval (a "Refresh" button). Sources that only watch ignore it.
+    virtual void refresh();
+    // A setting people change while the source runs, e.g. "window" = "PT1H" for telemetry. Unknown names
+    // are ignored; a bad value is reported through statusChanged, never by stopping.
+    virtual void setOption(const QString &name, const QVariant &value);
 
 Q_SIGNALS:
     void observationsReady(const Opsdeck::ObservationBatch &batch);

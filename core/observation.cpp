@@ -20,6 +20,7 @@ void registerObservationMetaTypes()
     qRegisterMetaType<ResourceKey>();
     qRegisterMetaType<ResourceDelta>();
     qRegisterMetaType<TelemetrySeries>();
+    qRegisterMetaType<TelemetryBreakdown>();
     qRegisterMetaType<HealthReport>();
     qRegisterMetaType<BreakerState>();
     qRegisterMetaType<CostSeries>();

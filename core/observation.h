@@ -80,7 +80,11 @@ struct TelemetryPoint
     friend bool operator==(const TelemetryPoint &, const TelemetryPoint &) = default;
 };
 
-// A time series of one metric of one service's track, e.g. requests, failedRequests, p95Ms.
+// A time series of one metric of one service's track over the source's window (appinsights plugin).
+// Metrics: requests, failedRequests, p50Ms, p95Ms, p99Ms, dependencyCalls, dependencyFailures, and the
+// Polly events as "resilience:<event.name>" (OnCircuitOpened, OnCircuitHalfOpened, OnCircuitClosed,
+// OnRetry, OnTimeout, OnFallback) — counts per bin. A series replaces the previous one of the same
+// (source, service, track, metric).
 struct TelemetrySeries
 {
     ServiceKey service;
@@ -89,6 +93,9 @@ struct TelemetrySeries
     QString unit;            // "count", "ms", "percent"
     int stepSeconds = 60;
     QList<TelemetryPoint> points;
+    int windowSeconds = 900; // what the query covered (15 min, 1 h, 6 h, 24 h)
+    bool partial = false;    // the query answered 200 with an `error`: the figures may be incomplete
+    QString partialReason;
 
     friend bool operator==(const TelemetrySeries &, const TelemetrySeries &) = default;
 };
@@ -144,6 +151,29 @@ struct BreakerState
     friend bool operator==(const BreakerState &, const BreakerState &) = default;
 };
 
+// Totals of one service's track over the window, split by one dimension: the top failing operations
+// ("operation") or result codes ("resultCode"), most failures first.
+struct TelemetryBreakdown
+{
+    struct Row
+    {
+        QString name;
+        double failures = 0.0;
+        double total = 0.0;
+
+        friend bool operator==(const Row &, const Row &) = default;
+    };
+
+    ServiceKey service;
+    Track track = Track::Unknown;
+    QString dimension;
+    QList<Row> rows;
+    int windowSeconds = 900;
+    bool partial = false;
+
+    friend bool operator==(const TelemetryBreakdown &, const TelemetryBreakdown &) = default;
+};
+
 struct CostPoint
 {
     QDate date;
@@ -165,8 +195,8 @@ struct CostSeries
     friend bool operator==(const CostSeries &, const CostSeries &) = default;
 };
 
-using Observation = std::variant<ResourceDelta, TelemetrySeries, HealthReport, BreakerState, CostSeries,
-                                 OperationStatus, SourceStatus>;
+using Observation = std::variant<ResourceDelta, TelemetrySeries, TelemetryBreakdown, HealthReport, BreakerState,
+                                 CostSeries, OperationStatus, SourceStatus>;
 
 struct ObservationBatch
 {
@@ -193,6 +223,7 @@ QString toString(Track track);
 Q_DECLARE_METATYPE(Opsdeck::ResourceKey)
 Q_DECLARE_METATYPE(Opsdeck::ResourceDelta)
 Q_DECLARE_METATYPE(Opsdeck::TelemetrySeries)
+Q_DECLARE_METATYPE(Opsdeck::TelemetryBreakdown)
 Q_DECLARE_METATYPE(Opsdeck::HealthReport)
 Q_DECLARE_METATYPE(Opsdeck::BreakerState)
 Q_DECLARE_METATYPE(Opsdeck::CostSeries)

@@ -64,6 +64,47 @@ void SourceHost::stopAll()
     m_running = false;
 }
 
+bool SourceHost::remove(const QString &sourceId)
+{
+    Entry *entry = find(sourceId);
+    if (!entry)
+        return false;
+    if (entry->thread)
+        stopEntry(*entry);
+    else
+        delete entry->source;
+    std::erase_if(m_entries, [&sourceId](const Entry &e) { return e.id == sourceId; });
+    return true;
+}
+
+bool SourceHost::refresh(const QString &sourceId)
+{
+    Entry *entry = find(sourceId);
+    if (!entry || !entry->source)
+        return false;
+    QMetaObject::invokeMethod(entry->source, &DataSource::refresh, Qt::QueuedConnection);
+    return true;
+}
+
+bool SourceHost::setOption(const QString &sourceId, const QString &name, const QVariant &value)
+{
+    Entry *entry = find(sourceId);
+    if (!entry || !entry->source)
+        return false;
+    QMetaObject::invokeMethod(
+        entry->source, [source = entry->source, name, value] { source->setOption(name, value); }, Qt::QueuedConnection);
+    return true;
+}
+
+SourceHost::Entry *SourceHost::find(const QString &sourceId)
+{
+    for (Entry &entry : m_entries) {
+        if (entry.id == sourceId)
+            return &entry;
+    }
+    return nullptr;
+}
+
 QStringList SourceHost::sourceIds() const
 {
     QStringList ids;

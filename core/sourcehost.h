@@ -30,6 +30,11 @@ public:
     Result<void> add(std::unique_ptr<DataSource> source);
     void startAll();
     void stopAll();
+    // Stops and deletes one source (e.g. to start it again with new credentials). False if unknown.
+    bool remove(const QString &sourceId);
+    // Queued onto the source's thread (DataSource::refresh / setOption). False if the id is unknown.
+    bool refresh(const QString &sourceId);
+    bool setOption(const QString &sourceId, const QString &name, const QVariant &value);
 
     QStringList sourceIds() const;
     bool isRunning() const { return m_running; }
@@ -48,6 +53,7 @@ private:
 
     void startEntry(Entry &entry);
     void stopEntry(Entry &entry);
+    Entry *find(const QString &sourceId);
 
     std::vector<Entry> m_entries; // in start order
     bool m_running = false;
