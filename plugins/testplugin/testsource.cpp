@@ -43,22 +43,21 @@ void TestSource::stop()
               Error{ErrorKind::Network, QStringLiteral("test source stopped"), {}, std::nullopt});
 }
 
+void TestSource::refresh()
+{
+    publish({podAdded()});
+}
+
+void TestSource::setOption(const QString &name, const QVariant &value)
+{
+    if (name == QLatin1String("podPrefix"))
+        m_podPrefix = value.toString();
+}
+
 void TestSource::tick()
 {
-    ++m_sent;
-    PodInfo pod;
-    pod.name = QStringLiteral("test-pod-%1").arg(m_sent);
-    pod.ns = QStringLiteral("default");
-    pod.app = QStringLiteral("test");
-    pod.track = Track::Stable;
-    pod.phase = QStringLiteral("Running");
-    pod.ready = true;
-    pod.node = QThread::currentThread()->objectName();
-    pod.startTime = QDateTime::currentDateTimeUtc();
-
     std::vector<Observation> observations;
-    observations.emplace_back(ResourceDelta{ResourceDelta::Type::Added,
-                                            ResourceKey{m_context, ResourceKind::Pod, pod.ns, pod.name}, pod});
+    observations.emplace_back(podAdded());
     if (m_sent >= m_batches) {
         observations.emplace_back(ResourceDelta{ResourceDelta::Type::Synced,
                                                 ResourceKey{m_context, ResourceKind::Pod, {}, {}}, {}});
@@ -66,4 +65,19 @@ void TestSource::tick()
     }
     setStatus(SourceStatus::State::Ok);
     publish(std::move(observations));
+}
+
+ResourceDelta TestSource::podAdded()
+{
+    ++m_sent;
+    PodInfo pod;
+    pod.name = m_podPrefix + QString::number(m_sent);
+    pod.ns = QStringLiteral("default");
+    pod.app = QStringLiteral("test");
+    pod.track = Track::Stable;
+    pod.phase = QStringLiteral("Running");
+    pod.ready = true;
+    pod.node = QThread::currentThread()->objectName();
+    pod.startTime = QDateTime::currentDateTimeUtc();
+    return ResourceDelta{ResourceDelta::Type::Added, ResourceKey{m_context, ResourceKind::Pod, pod.ns, pod.name}, pod};
 }

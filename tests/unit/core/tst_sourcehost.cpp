@@ -7,6 +7,8 @@
 #include <QTest>
 #include <QThread>
 
+#include <algorithm>
+
 using namespace Opsdeck;
 
 class tst_SourceHost : public QObject
@@ -19,6 +21,8 @@ private Q_SLOTS:
     void refusesDuplicateAndUnconfigured();
     void addAfterStartStartsAtOnce();
     void stopWithoutStartDeletesSources();
+    void refreshAndOptionsRunOnTheSourceThread();
+    void removeStopsAndDeletesOneSource();
 
 private:
     std::unique_ptr<DataSource> makeSource(const QString &id, int batches, int intervalMs = 20);
@@ -164,6 +168,57 @@ void tst_SourceHost::stopWithoutStartDeletesSources()
         QVERIFY(!watch.isNull());
     }
     QVERIFY(watch.isNull());
+}
+
+
+void tst_SourceHost::refreshAndOptionsRunOnTheSourceThread()
+{
+    SourceHost host;
+    QVERIFY(!host.refresh(QStringLiteral("nope")));
+    QVERIFY(!host.setOption(QStringLiteral("nope"), QStringLiteral("podPrefix"), QStringLiteral("x-")));
+    QVERIFY(host.add(makeSource(QStringLiteral("r"), 1, 10)));
+    QSignalSpy batches(&host, &SourceHost::observationsReady);
+    host.startAll();
+    QTRY_COMPARE(batches.size(), 1); // the one scheduled batch, then the timer stops
+
+    QVERIFY(host.setOption(QStringLiteral("r"), QStringLiteral("podPrefix"), QStringLiteral("renamed-")));
+    QVERIFY(host.refresh(QStringLiteral("r")));
+    QTRY_COMPARE(batches.size(), 2);
+    const auto batch = batches.at(1).at(0).value<ObservationBatch>();
+    QCOMPARE(batch.observations.size(), size_t(1));
+    const auto &delta = std::get<ResourceDelta>(batch.observations.front());
+    QCOMPARE(delta.key.name, QStringLiteral("renamed-2")); // the option was applied before the refresh ran
+    QCOMPARE(std::get<PodInfo>(delta.object).node, QStringLiteral("source:r")); // on the source's own thread
+}
+
+void tst_SourceHost::removeStopsAndDeletesOneSource()
+{
+    SourceHost host;
+    std::unique_ptr<DataSource> a = makeSource(QStringLiteral("a"), 1000, 10);
+    std::unique_ptr<DataSource> b = makeSource(QStringLiteral("b"), 1000, 10);
+    QPointer<DataSource> watchA = a.get();
+    QPointer<DataSource> watchB = b.get();
+    QVERIFY(host.add(std::move(a)));
+    QVERIFY(host.add(std::move(b)));
+    host.startAll();
+    QSignalSpy batches(&host, &SourceHost::observationsReady);
+    QTRY_VERIFY(batches.size() >= 2);
+
+    QVERIFY(host.remove(QStringLiteral("a")));
+    QVERIFY(!host.remove(QStringLiteral("a")));
+    QCOMPARE(host.sourceIds(), QStringList{QStringLiteral("b")});
+    QTRY_VERIFY(watchA.isNull()); // deleted on its own thread
+    QVERIFY(!watchB.isNull());
+
+    // The same id can be added again (new credentials, same source), and b keeps running.
+    QVERIFY(host.add(makeSource(QStringLiteral("a"), 1, 10)));
+    batches.clear();
+    QTRY_VERIFY(std::any_of(batches.cbegin(), batches.cend(), [](const QList<QVariant> &args) {
+        return args.at(0).value<ObservationBatch>().sourceId == QLatin1String("a");
+    }));
+    QTRY_VERIFY(std::any_of(batches.cbegin(), batches.cend(), [](const QList<QVariant> &args) {
+        return args.at(0).value<ObservationBatch>().sourceId == QLatin1String("b");
+    }));
 }
 
 QTEST_GUILESS_MAIN(tst_SourceHost)
