@@ -24,6 +24,7 @@ void registerObservationMetaTypes()
     qRegisterMetaType<HealthReport>();
     qRegisterMetaType<BreakerState>();
     qRegisterMetaType<CostSeries>();
+    qRegisterMetaType<CostBudget>();
     qRegisterMetaType<ActionDescriptor>();
     qRegisterMetaType<ActionRequest>();
     qRegisterMetaType<ActionChange>();

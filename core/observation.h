@@ -184,6 +184,8 @@ struct CostPoint
 };
 
 // Daily costs of one `Service` tag value ("(untagged)" and "(shared)" are rows too), plus its budget.
+// Points cover the month of `asOf` and the month before it (actual), and forecast days to month end.
+// The costmanagement source sends every series and budget of a scope in one batch, replacing the last.
 struct CostSeries
 {
     QString serviceTag;
@@ -191,12 +193,45 @@ struct CostSeries
     QString currency;
     QList<CostPoint> points;
     std::optional<double> budget;
+    QDate asOf;          // the last day the actual figures cover (today for month to date)
+    QDateTime fetchedAt; // when the source read them from the API
+    bool cached = false; // replayed from the source's cache at start, not fresh (shown with its age)
 
     friend bool operator==(const CostSeries &, const CostSeries &) = default;
 };
 
+// A Microsoft.Consumption budget of a scope (API-CONTRACTS §4); serviceTag from its `Service` tag
+// filter, empty when it covers the whole scope.
+struct CostBudget
+{
+    struct Notification
+    {
+        QString name;
+        double thresholdPercent = 0.0;
+        bool forecasted = false; // thresholdType Forecasted (else Actual)
+        bool enabled = true;
+        QString op;              // GreaterThan | GreaterThanOrEqualTo | EqualTo
+
+        friend bool operator==(const Notification &, const Notification &) = default;
+    };
+
+    QString scope;
+    QString name;
+    QString serviceTag;
+    double amount = 0.0;
+    QString currency;
+    QString timeGrain;
+    std::optional<double> currentSpend;
+    std::optional<double> forecastSpend;
+    QList<Notification> notifications;
+    QDateTime fetchedAt;
+    bool cached = false;
+
+    friend bool operator==(const CostBudget &, const CostBudget &) = default;
+};
+
 using Observation = std::variant<ResourceDelta, TelemetrySeries, TelemetryBreakdown, HealthReport, BreakerState,
-                                 CostSeries, OperationStatus, SourceStatus>;
+                                 CostSeries, CostBudget, OperationStatus, SourceStatus>;
 
 struct ObservationBatch
 {
@@ -227,5 +262,6 @@ Q_DECLARE_METATYPE(Opsdeck::TelemetryBreakdown)
 Q_DECLARE_METATYPE(Opsdeck::HealthReport)
 Q_DECLARE_METATYPE(Opsdeck::BreakerState)
 Q_DECLARE_METATYPE(Opsdeck::CostSeries)
+Q_DECLARE_METATYPE(Opsdeck::CostBudget)
 Q_DECLARE_METATYPE(Opsdeck::Observation)
 Q_DECLARE_METATYPE(Opsdeck::ObservationBatch)
