@@ -1,0 +1,3 @@
+#include "costmanagementlogging.h"
+
+Q_LOGGING_CATEGORY(lcCostManagement, "opsdeck.costmanagement")
