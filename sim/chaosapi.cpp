@@ -147,7 +147,7 @@ void ChaosApi::serviceChaos(const std::string &service, const std::string &actio
     if (req.method == "DELETE") {
         if (!m_simulation.clearChaos(service, action))
             return badRequest(res, "unknown chaos kind \"" + action
-                                       + "\" (fail, latency, spike, break-canary, database-down)");
+                                       + "\" (fail, latency, spike, break-canary, database-down, restore-fail)");
         return send(res, 200, status());
     }
     if (req.method != "POST" || action.empty())
@@ -193,10 +193,18 @@ void ChaosApi::serviceChaos(const std::string &service, const std::string &actio
         m_simulation.setTrackBroken(service, "canary", true);
     } else if (action == "database-down") {
         m_simulation.setDatabaseDown(service, true);
+        for (const auto &item : m_simulation.chaosStatus())
+            if (item.value("service", std::string()) == service && item.value("kind", std::string()) == "database-down")
+                result["database"] = item.value("database", std::string());
+    } else if (action == "database-up") {
+        m_simulation.setDatabaseDown(service, false);
+    } else if (action == "restore-fail") {
+        m_simulation.setRestoreFail(service, true);
     } else {
         return fail(res, ApiError{404, "NotFound",
                                   "unknown chaos action \"" + action
-                                      + "\" (fail, latency, kill-pods, spike, break-canary, database-down)",
+                                      + "\" (fail, latency, kill-pods, spike, break-canary, database-down, database-up, "
+                                        "restore-fail)",
                                   Json::object()});
     }
     send(res, 200, result);

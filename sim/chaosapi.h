@@ -2,7 +2,7 @@
 
 // The simulator's own HTTP endpoints (docs/sim-chaos-api.md), served by ApiServer under /_opsdeck/ with
 // the admin token: chaos on services (fail, latency, kill pods, spike, break the canary, database
-// down), API-server faults (ApiFaults), the Polly telemetry log; and the services' answers through the
+// down/up, fail the next restore), API-server faults (ApiFaults), the Polly telemetry log; and the services' answers through the
 // service proxy (/health, /health/ready, /health/live of each track). Never subject to the faults.
 
 #include "apiserver.h"

@@ -161,8 +161,10 @@ std::string ChaosClient::usage()
            "  kill-pods S [--track stable|canary] [--count N]\n"
            "  spike-traffic S --factor X\n"
            "  break-canary S\n"
-           "  database-down S\n"
-           "  clear S [fail|latency|spike|break-canary|database-down] | clear --all\n"
+           "  database-down S | database-up S        (S or --service S: the database S's Secret names)\n"
+           "  restore-fail S                         (S's next point-in-time restore fails)\n"
+           "  sql-throttle [--count N] [--retry-after S] | sql-error [--count N]   (ARM Microsoft.Sql answers 429 / 503)\n"
+           "  clear S [fail|latency|spike|break-canary|database-down|restore-fail] | clear --all\n"
            "  status [--json]\n"
            "  telemetry [--service S] [--event NAME] [--limit N]\n"
            "  fault KIND [--path PREFIX] [--resource R] [--verb V] [--count N] [--duration SECONDS] ...\n"
@@ -194,7 +196,7 @@ int ChaosClient::run(const std::vector<std::string> &all, std::ostream &out, std
         return it == a.options.end() ? std::string() : it->second;
     };
     const std::string command = a.positional[0];
-    const std::string service = a.positional.size() > 1 ? a.positional[1] : std::string();
+    const std::string service = a.positional.size() > 1 ? a.positional[1] : opt("service");
 
     // What to send.
     std::string method = "POST";
@@ -220,8 +222,16 @@ int ChaosClient::run(const std::vector<std::string> &all, std::ostream &out, std
     } else if (command == "spike-traffic" && needService()) {
         path = "/_opsdeck/chaos/services/" + service + "/spike";
         body["factor"] = number(a, "factor", error);
-    } else if ((command == "break-canary" || command == "database-down") && needService()) {
+    } else if ((command == "break-canary" || command == "database-down" || command == "database-up"
+                || command == "restore-fail")
+               && needService()) {
         path = "/_opsdeck/chaos/services/" + service + "/" + command;
+    } else if (command == "sql-throttle" || command == "sql-error") {
+        path = "/_opsdeck/azure/sql-faults";
+        body = {{"kind", command == "sql-throttle" ? "throttle" : "server-error"}};
+        body["count"] = a.options.count("count") ? static_cast<int>(number(a, "count", error)) : 1;
+        if (a.options.count("retry-after"))
+            body["retryAfterSeconds"] = static_cast<int>(number(a, "retry-after", error));
     } else if (command == "clear") {
         method = "DELETE";
         if (a.options.count("all"))

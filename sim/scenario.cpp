@@ -279,7 +279,7 @@ Scenario Scenario::parse(const std::string &yamlText, const std::string &origin)
         r.fail("top level", "expected a mapping");
     r.allowOnly(root, "top level",
                 {"name", "namespace", "registry", "host", "gateway", "ingressAddress", "nodes", "traffic",
-                 "historyEvents", "defaults", "services", "generate"});
+                 "historyEvents", "defaults", "services", "generate", "sql"});
 
     Scenario scenario;
     r.read(root, "name", "top level", scenario.name);
@@ -299,6 +299,17 @@ Scenario Scenario::parse(const std::string &yamlText, const std::string &origin)
         r.read(t, "noise", "traffic", scenario.noise);
     }
 
+    if (const auto sql = root["sql"]) {
+        r.allowOnly(sql, "sql", {"server", "location", "retentionDays", "restoreSeconds"});
+        r.read(sql, "server", "sql", scenario.sqlServer);
+        r.read(sql, "location", "sql", scenario.sqlLocation);
+        r.read(sql, "retentionDays", "sql", scenario.sqlRetentionDays);
+        r.read(sql, "restoreSeconds", "sql", scenario.sqlRestoreSeconds);
+        if (scenario.sqlServer.empty() || scenario.sqlLocation.empty() || scenario.sqlRetentionDays < 1
+            || scenario.sqlRetentionDays > 35 || scenario.sqlRestoreSeconds < 1)
+            r.fail("sql", "needs a server and a location, 1 <= retentionDays <= 35 and restoreSeconds >= 1");
+    }
+
     ServiceSpec defaults;
     if (const auto d = root["defaults"]) {
         r.allowOnly(d, "defaults", kSettingKeys);
@@ -312,7 +323,7 @@ Scenario Scenario::parse(const std::string &yamlText, const std::string &origin)
             const YAML::Node node = services[i];
             const std::string where = "services[" + std::to_string(i) + "]";
             r.allowOnly(node, where,
-                        withSettings({"name", "image", "path", "database", "stable", "canary", "dependencies"}));
+                        withSettings({"name", "image", "path", "database", "sqlDatabase", "stable", "canary", "dependencies"}));
             ServiceSpec s = defaults;
             s.hpa.enabled = false;
             r.read(node, "name", where, s.name);
@@ -320,6 +331,7 @@ Scenario Scenario::parse(const std::string &yamlText, const std::string &origin)
             r.read(node, "image", where, s.image);
             r.read(node, "path", where, s.path);
             r.read(node, "database", where, s.database);
+            r.read(node, "sqlDatabase", where, s.sqlDatabase);
             readTrack(r, node["stable"], where + ".stable", s.stable);
             s.hasCanary = node["canary"].IsDefined();
             readTrack(r, node["canary"], where + ".canary", s.canary);
@@ -332,6 +344,7 @@ Scenario Scenario::parse(const std::string &yamlText, const std::string &origin)
         generateServices(r, gen, defaults, scenario);
 
     std::set<std::string> names;
+    std::set<std::string> sqlNames; // SQL names are case-insensitive
     for (auto &s : scenario.services) {
         if (!names.insert(s.name).second)
             r.fail("services", "duplicate service \"" + s.name + "\"");
@@ -341,6 +354,13 @@ Scenario Scenario::parse(const std::string &yamlText, const std::string &origin)
             s.path = "/" + s.name;
         if (s.database.empty())
             s.database = s.name;
+        if (s.sqlDatabase.empty())
+            s.sqlDatabase = s.database + "-db";
+        std::string sqlKey = s.sqlDatabase;
+        for (char &c : sqlKey)
+            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (sqlKey == "master" || !sqlNames.insert(sqlKey).second)
+            r.fail("services", "\"" + s.name + "\": SQL database \"" + s.sqlDatabase + "\" is taken");
         for (const auto &dep : s.dependencies) {
             if (dep.target == s.name)
                 r.fail("services", "\"" + s.name + "\" depends on itself");

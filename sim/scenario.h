@@ -64,7 +64,8 @@ struct ServiceSpec
     std::string routing = "ingress"; // "ingress" (nginx canary Ingress) or "httproute" (Gateway API weights)
     int canaryWeight = 0;         // percent of traffic to the canary
     std::string path;             // URL path prefix, default "/<name>"
-    std::string database;         // database name in the <name>-db Secret
+    std::string database;         // names the service's database dependency (health entry <database>-db)
+    std::string sqlDatabase;      // its Azure SQL database (the <name>-db Secret's Initial Catalog), default <database>-db
     std::string maxUnavailable = "0"; // rolling update of the stable track ("0", "25%", "1"...)
     TrackSpec stable;
     TrackSpec canary;
@@ -92,6 +93,11 @@ struct Scenario
     double peakHourUtc = 14;
     double noise = 0.08;          // seeded noise as a fraction of the rate
     bool historyEvents = true;    // past Events for the pods and rollouts at load
+    // The Azure SQL logical server holding every service's database (docs/sim-azure.md).
+    std::string sqlServer = "opsdeck-sql";
+    std::string sqlLocation = "westeurope";
+    int sqlRetentionDays = 7;     // point-in-time restore window
+    int sqlRestoreSeconds = 120;  // virtual seconds a restore takes
     std::vector<ServiceSpec> services;
 
     // Throws std::runtime_error naming the file and the problem.

@@ -1,5 +1,6 @@
 #include "simulation.h"
 
+#include "azure/sqldatabases.h"
 #include "controllers/apptelemetrycontroller.h"
 #include "controllers/controller.h"
 #include "controllers/deploymentcontroller.h"
@@ -48,6 +49,15 @@ void Simulation::load()
         throw std::runtime_error(m_options.scenarioPath + ": the simulation is already loaded");
     auto scenario = std::make_unique<Scenario>(Scenario::load(m_options.scenarioPath));
     auto context = std::make_unique<SimContext>(m_store, *scenario, m_options.seed);
+    // Every service's database lives on one logical server, created with the estate (40 days ago).
+    auto sql = std::make_unique<SqlDatabases>(
+        SqlOptions{scenario->sqlServer, scenario->sqlLocation, scenario->sqlRetentionDays, scenario->sqlRestoreSeconds,
+                   m_options.speed},
+        m_options.seed);
+    sql->addDatabase("master", std::string(), m_clock.now() - std::chrono::hours(24 * 40), true);
+    for (const auto &service : scenario->services)
+        sql->addDatabase(service.sqlDatabase, service.name, m_clock.now() - std::chrono::hours(24 * 40));
+    context->sql = sql.get();
     for (const auto &service : scenario->services) {
         if (service.stable.broken)
             context->broken.insert(SimContext::trackKey(service.name, "stable"));
@@ -88,6 +98,7 @@ void Simulation::load()
     m_namespace = scenario->namespaceName;
     m_scenario = std::move(scenario);
     m_context = std::move(context);
+    m_sql = std::move(sql);
 }
 
 void Simulation::step()
@@ -212,9 +223,35 @@ bool Simulation::setDatabaseDown(const std::string &service, bool down)
     if (!m_context || !m_context->service(service))
         return false;
     auto &chaos = m_context->chaos[service];
-    chaos.databaseDown = down;
+    if (down) {
+        // The database the Secret names now: after a repoint, chaos hits the restored one.
+        std::string database = m_context->service(service)->sqlDatabase;
+        if (const auto secret = m_store.get("secrets", m_namespace, service + "-db")) {
+            const std::string text = SqlDatabases::base64Decode(kube::str(*secret, "data", "connectionString"));
+            if (const auto target = SqlDatabases::parseConnectionString(text))
+                database = target->database;
+        }
+        if (chaos.databaseDown && chaos.database != database)
+            m_sql->setDown(chaos.database, false);
+        chaos.database = database;
+        chaos.databaseDown = m_sql->setDown(database, true);
+    } else {
+        if (chaos.databaseDown)
+            m_sql->setDown(chaos.database, false);
+        chaos.databaseDown = false;
+        chaos.database.clear();
+    }
     if (chaos.empty())
         m_context->chaos.erase(service);
+    return true;
+}
+
+bool Simulation::setRestoreFail(const std::string &service, bool fail)
+{
+    std::lock_guard lock(m_stepMutex);
+    if (!m_context || !m_context->service(service))
+        return false;
+    m_sql->setFailNextRestore(service, fail);
     return true;
 }
 
@@ -257,7 +294,8 @@ bool Simulation::clearChaos(const std::string &service, const std::string &kind)
         std::lock_guard lock(m_stepMutex);
         if (!m_context || !m_context->service(service))
             return false;
-        static const std::set<std::string> kinds = {"", "fail", "latency", "spike", "break-canary", "database-down"};
+        static const std::set<std::string> kinds = {"",      "fail",         "latency",      "spike",
+                                                    "break-canary", "database-down", "restore-fail"};
         if (!kinds.count(kind))
             return false;
         auto it = m_context->chaos.find(service);
@@ -266,11 +304,16 @@ bool Simulation::clearChaos(const std::string &service, const std::string &kind)
                 it->second.errorRate.clear();
             if (kind.empty() || kind == "latency")
                 it->second.latencyMs.clear();
-            if (kind.empty() || kind == "database-down")
+            if ((kind.empty() || kind == "database-down") && it->second.databaseDown) {
+                m_sql->setDown(it->second.database, false);
                 it->second.databaseDown = false;
+                it->second.database.clear();
+            }
             if (it->second.empty())
                 m_context->chaos.erase(it);
         }
+        if (kind.empty() || kind == "restore-fail")
+            m_sql->setFailNextRestore(service, false);
         if (kind.empty() || kind == "break-canary")
             m_context->broken.erase(SimContext::trackKey(service, "canary"));
     }
@@ -291,6 +334,7 @@ Json Simulation::chaosStatus() const
     Json out = Json::array();
     if (!m_context)
         return out;
+    const auto failingRestores = m_sql ? m_sql->pendingRestoreFailures() : std::set<std::string>();
     for (const auto &name : m_services) {
         if (const auto it = m_context->chaos.find(name); it != m_context->chaos.end()) {
             for (const auto &[track, rate] : it->second.errorRate)
@@ -299,8 +343,10 @@ Json Simulation::chaosStatus() const
             for (const auto &[track, ms] : it->second.latencyMs)
                 out.push_back({{"service", name}, {"kind", "latency"}, {"track", track}, {"latencyMs", std::lround(ms)}});
             if (it->second.databaseDown)
-                out.push_back({{"service", name}, {"kind", "database-down"}});
+                out.push_back({{"service", name}, {"kind", "database-down"}, {"database", it->second.database}});
         }
+        if (failingRestores.count(name))
+            out.push_back({{"service", name}, {"kind", "restore-fail"}});
         for (const char *track : {"stable", "canary"})
             if (m_context->isBroken(name, track))
                 out.push_back({{"service", name}, {"kind", std::string(track) == "canary" ? "break-canary" : "broken"},

@@ -36,6 +36,7 @@ struct Scenario;
 struct SimContext;
 class TrafficModel;
 class ResilienceController;
+class SqlDatabases;
 
 class Simulation
 {
@@ -70,12 +71,18 @@ public:
     // service or track, or a value out of range.
     bool setErrorRate(const std::string &service, const std::string &track, double fraction); // 0..1
     bool setLatency(const std::string &service, const std::string &track, double addedMs);    // >= 0
+    // Takes the SQL database the service's <service>-db Secret names down (status Offline, connections
+    // fail), or brings the one it took down up again.
     bool setDatabaseDown(const std::string &service, bool down);
+    // The service's next point-in-time restore (of a database it owns) fails.
+    bool setRestoreFail(const std::string &service, bool fail);
+    // The Azure SQL estate: the services' databases and their restores (docs/sim-azure.md); null before load().
+    SqlDatabases *sqlDatabases() const { return m_sql.get(); }
     // Deletes up to `count` running pods of a service (track "" = any), gracefully as `kubectl delete pod`
     // does; their ReplicaSets replace them. Returns the pods' names (nullopt for an unknown service).
     std::optional<std::vector<std::string>> killPods(const std::string &service, const std::string &track, int count);
     // Ends one kind of chaos on a service ("fail", "latency", "spike", "break-canary", "database-down",
-    // "" = all of them); false for an unknown service or kind.
+    // "restore-fail", "" = all of them); false for an unknown service or kind.
     bool clearChaos(const std::string &service, const std::string &kind = {});
     void clearAllChaos();
     // The active chaos: [{service, kind, track?, errorRatePercent? | latencyMs? | factor?}].
@@ -108,6 +115,7 @@ private:
     std::string m_namespace;
     std::unique_ptr<Scenario> m_scenario;
     std::unique_ptr<SimContext> m_context;
+    std::unique_ptr<SqlDatabases> m_sql;
     TrafficModel *m_traffic = nullptr; // owned by m_controllers
     ResilienceController *m_resilience = nullptr; // owned by m_controllers
     TelemetryLog m_telemetry;

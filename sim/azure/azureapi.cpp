@@ -5,6 +5,7 @@
 #include "apistatus.h"
 #include "authorizer.h"
 #include "azure/azureconfigwriter.h"
+#include "azure/sqlapi.h"
 #include "controllers/rng.h"
 #include "kql/kqlerror.h"
 #include "kql/kqlevaluator.h"
@@ -98,7 +99,14 @@ AzureApi::AzureApi(const Simulation &simulation, const Authorizer &authorizer, A
     , m_tables(simulation, {m_identity.appId, m_identity.appName, m_identity.instrumentationKey, m_identity.workspaceId,
                             "/subscriptions/" + m_identity.subscriptionId + "/resourcegroups/" + m_identity.resourceGroup
                                 + "/providers/microsoft.insights/components/" + m_identity.appName})
-{}
+{
+    if (SqlDatabases *sql = simulation.sqlDatabases()) {
+        m_identity.sqlServer = sql->options().server;
+        m_identity.sqlLocation = sql->options().location;
+        m_sql = std::make_shared<SqlApi>(*sql, m_tokens, authorizer, m_identity.subscriptionId, m_identity.resourceGroup,
+                                         m_baseUrl, m_now);
+    }
+}
 
 void AzureApi::install(ApiServer &server)
 {
@@ -110,6 +118,8 @@ bool AzureApi::handle(const httplib::Request &req, httplib::Response &res)
     const auto parts = pathSegments(req.path);
     if (parts.empty())
         return false;
+    if (m_sql && m_sql->handle(parts, req, res)) // ARM Microsoft.Sql and /_opsdeck/azure/sql-faults
+        return true;
     const std::string base = m_baseUrl();
     // Entra: /{tenant}/v2.0/.well-known/openid-configuration, /{tenant}/oauth2/v2.0/{devicecode,token},
     // /{tenant}/discovery/v2.0/keys

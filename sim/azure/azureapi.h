@@ -17,6 +17,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 
@@ -30,6 +31,7 @@ namespace sim {
 class ApiServer;
 class Authorizer;
 class Simulation;
+class SqlApi;
 
 // The simulated tenant and resources: what --write-azure-config hands to clients.
 struct AzureIdentity
@@ -44,6 +46,8 @@ struct AzureIdentity
     std::string appId;
     std::string appName = "opsdeck-demo-ai";
     std::string instrumentationKey;
+    std::string sqlServer = "opsdeck-sql";    // the scenario's Azure SQL server (SqlApi)
+    std::string sqlLocation = "westeurope";
 
     // Ids from the seed (the same estate, the same ids); the client secret is random per run.
     static AzureIdentity generate(std::uint64_t seed);
@@ -90,6 +94,7 @@ private:
         int retryAfterSeconds = 2;
     };
     std::deque<Fault> m_faults;
+    std::shared_ptr<SqlApi> m_sql; // ARM Microsoft.Sql (sqlapi.h)
 };
 
 } // namespace sim

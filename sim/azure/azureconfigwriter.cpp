@@ -48,7 +48,9 @@ nlohmann::json AzureConfigWriter::render(const AzureIdentity &id, const std::str
                         {"logAnalyticsEndpoint", baseUrl},
                         {"workspaceId", id.workspaceId},
                         {"appInsightsEndpoint", baseUrl},
-                        {"appId", id.appId}};
+                        {"appId", id.appId},
+                        {"sqlServer", id.sqlServer},
+                        {"sqlLocation", id.sqlLocation}};
     if (!caFile.empty())
         j["caFile"] = caFile;
     return j;

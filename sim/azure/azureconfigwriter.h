@@ -2,7 +2,8 @@
 
 // Writes the JSON file that points Opsdeck (and any Azure client) at the sim's Azure side
 // (docs/sim-azure.md): {authorityHost, tenantId, clientId, clientSecret, armEndpoint, subscriptionId,
-// resourceGroup, logAnalyticsEndpoint, workspaceId, appInsightsEndpoint, appId, caFile?}. The same
+// resourceGroup, logAnalyticsEndpoint, workspaceId, appInsightsEndpoint, appId, sqlServer, sqlLocation,
+// caFile?}. The same
 // format describes real Azure when a user writes it by hand (without the secret, kept in the keychain).
 
 #include "azure/azureapi.h"

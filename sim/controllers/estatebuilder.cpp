@@ -199,8 +199,9 @@ void EstateBuilder::buildService(const ServiceSpec &service, std::size_t index)
 
 void EstateBuilder::buildSecret(const ServiceSpec &service)
 {
-    const std::string connection = "Server=tcp:opsdeck-sql-prod.database.windows.net,1433;Initial Catalog="
-        + service.database + ";User ID=" + service.name + "-app;Password=" + m_rng.hex(24)
+    // The pods read it at start (ConnectionStrings__Default): the resilience model connects them there.
+    const std::string connection = "Server=tcp:" + m_ctx.scenario.sqlServer + ".database.windows.net,1433;Initial Catalog="
+        + service.sqlDatabase + ";User ID=" + service.name + "-app;Password=" + m_rng.hex(24)
         + ";Encrypt=True;TrustServerCertificate=False;Connection Timeout=30;";
     create("secrets", {{"apiVersion", "v1"},
                        {"kind", "Secret"},
@@ -210,7 +211,7 @@ void EstateBuilder::buildSecret(const ServiceSpec &service)
                          {"creationTimestamp", kube::timeText(m_now - 24h * 40)},
                          {"labels", {{"app", service.name}}}}},
                        {"type", "Opaque"},
-                       {"data", {{"connectionString", kube::base64(connection)}, {"database", kube::base64(service.database)}}}});
+                       {"data", {{"connectionString", kube::base64(connection)}, {"database", kube::base64(service.sqlDatabase)}}}});
 }
 
 void EstateBuilder::buildServices(const ServiceSpec &service)

@@ -1,5 +1,6 @@
 #include "resiliencecontroller.h"
 
+#include "../azure/sqldatabases.h"
 #include "kubeutil.h"
 
 #include <algorithm>
@@ -120,12 +121,28 @@ ResilienceController::Target ResilienceController::targetOf(const Pipeline &p) c
     Target t;
     const DependencySpec &d = *p.spec;
     if (d.kind == "sql") {
-        const bool down = m_ctx.databaseDown(p.service);
-        t.routes.push_back({1.0, down ? 1.0 : 0.0, kSqlLatencyMs});
+        // Each ready pod calls the database it connected to at start.
         t.exceptionType = "Microsoft.Data.SqlClient.SqlException";
-        t.message = "A network-related or instance-specific error occurred while establishing a connection to SQL "
-                    "Server. The server was not found or was not accessible. (database '"
-                    + d.target + "')";
+        const auto it = m_databases.find(SimContext::trackKey(p.service, p.track));
+        if (it == m_databases.end() || it->second.empty()) {
+            t.routes.push_back({1.0, 0.0, kSqlLatencyMs});
+            return t;
+        }
+        for (const auto &use : it->second) {
+            t.routes.push_back({static_cast<double>(use.pods), use.accepts ? 0.0 : 1.0, kSqlLatencyMs});
+            if (use.accepts || !t.message.empty())
+                continue;
+            if (use.database.empty())
+                t.message = "Format of the initialization string does not conform to specification (the connection "
+                            "string in Secret '" + p.service + "-db' names no server and database).";
+            else if (m_ctx.sql && m_ctx.sql->get(use.database, m_now))
+                t.message = "A network-related or instance-specific error occurred while establishing a connection to "
+                            "SQL Server. The server was not found or was not accessible. (database '" + use.database
+                            + "' on " + use.host + ")";
+            else
+                t.message = "Cannot open database \"" + use.database + "\" requested by the login. The login failed. ("
+                            + use.host + ")";
+        }
         return t;
     }
     if (d.kind == "queue") {
@@ -140,7 +157,7 @@ ResilienceController::Target ResilienceController::targetOf(const Pipeline &p) c
         const auto it = m_ctx.load.find(SimContext::trackKey(d.target, track));
         if (it == m_ctx.load.end() || it->second.readyPods <= 0)
             continue;
-        const double error = m_ctx.databaseDown(d.target) ? 1.0 : m_ctx.errorRate(d.target, track);
+        const double error = std::max(m_ctx.errorRate(d.target, track), m_ctx.databaseFailure(d.target, track));
         t.routes.push_back({static_cast<double>(it->second.readyPods), error, m_ctx.latencyMs(d.target, track)});
     }
     t.exceptionType = "System.Net.Http.HttpRequestException";
@@ -252,6 +269,7 @@ void ResilienceController::step(TimePoint now)
     const double seconds = std::chrono::duration<double>(now - from).count();
     m_last = now;
     m_now = now;
+    bindPods(now);
 
     std::map<std::string, double> inflow; // queue -> messages published this step
     for (auto &[key, pipelines] : m_pipelines) {
@@ -269,9 +287,10 @@ void ResilienceController::step(TimePoint now)
         double capacity = 0;
         for (const char *track : {"stable", "canary"}) {
             const auto it = m_ctx.load.find(SimContext::trackKey(consumer, track));
-            if (it == m_ctx.load.end() || m_ctx.databaseDown(consumer))
+            if (it == m_ctx.load.end())
                 continue;
-            capacity += it->second.readyPods * 100.0 * (1.0 - m_ctx.errorRate(consumer, track));
+            capacity += it->second.readyPods * 100.0 * (1.0 - m_ctx.errorRate(consumer, track))
+                        * (1.0 - m_ctx.databaseFailure(consumer, track));
         }
         double &length = m_queues[key];
         length = std::max(0.0, length + in - capacity * seconds);
@@ -287,6 +306,91 @@ std::vector<PipelineStatus> ResilienceController::pipelines(const std::string &s
     for (const auto &p : it->second)
         out.push_back({p->spec, p->breaker.state(), p->failureRatio, p->lastLatencyMs, p->lastException, p->lastMessage});
     return out;
+}
+
+std::vector<ResilienceController::DatabaseUse> ResilienceController::databases(const std::string &service,
+                                                                                const std::string &track) const
+{
+    const auto it = m_databases.find(SimContext::trackKey(service, track));
+    return it == m_databases.end() ? std::vector<DatabaseUse>() : it->second;
+}
+
+ResilienceController::DatabaseUse ResilienceController::bindingOf(const Json &pod) const
+{
+    // The kubelet resolves ConnectionStrings__Default's secretKeyRef when it creates the container.
+    DatabaseUse use;
+    const Json &containers = kube::member(pod, "spec", "containers");
+    if (!containers.is_array())
+        return use;
+    for (const auto &container : containers) {
+        const Json &env = container.contains("env") ? container["env"] : Json();
+        if (!env.is_array())
+            continue;
+        for (const auto &var : env) {
+            if (var.value("name", std::string()) != "ConnectionStrings__Default")
+                continue;
+            if (var.contains("value") && var["value"].is_string()) {
+                if (const auto target = SqlDatabases::parseConnectionString(var["value"].get<std::string>()))
+                    return {target->server, target->host, target->database, 0, true};
+                return use;
+            }
+            const std::string secret = kube::str(var, "valueFrom", "secretKeyRef", "name");
+            const std::string key = kube::str(var, "valueFrom", "secretKeyRef", "key");
+            const auto object = m_ctx.store.get("secrets", m_ctx.ns, secret);
+            if (!object || !(*object).contains("data") || !(*object)["data"].contains(key)
+                || !(*object)["data"][key].is_string())
+                return use;
+            if (const auto target = SqlDatabases::parseConnectionString(
+                    SqlDatabases::base64Decode((*object)["data"][key].get<std::string>())))
+                return {target->server, target->host, target->database, 0, true};
+            return use;
+        }
+    }
+    return use;
+}
+
+void ResilienceController::bindPods(TimePoint now)
+{
+    m_ctx.pods.refresh();
+    std::map<std::string, std::map<std::string, DatabaseUse>> uses; // trackKey -> host/database -> use
+    std::map<std::string, DatabaseUse> bindings;
+    for (const PodInfo *pod : m_ctx.pods.pods()) {
+        auto it = m_bindings.find(pod->uid);
+        if (it == m_bindings.end()) {
+            if (!pod->active())
+                continue;
+            it = m_bindings.emplace(pod->uid, bindingOf(pod->object())).first;
+        }
+        bindings.insert(*it);
+        if (!pod->ready || pod->terminating)
+            continue;
+        DatabaseUse &use = uses[SimContext::trackKey(pod->app, pod->track)][it->second.host + "/" + it->second.database];
+        if (use.pods == 0)
+            use = it->second;
+        ++use.pods;
+    }
+    m_bindings = std::move(bindings); // pods gone, bindings gone
+    m_databases.clear();
+    m_ctx.databaseFailures.clear();
+    std::map<std::string, bool> opens; // host/database -> accepts, asked once per step
+    for (auto &[key, byDatabase] : uses) {
+        int failing = 0;
+        int total = 0;
+        auto &list = m_databases[key];
+        for (auto &[id, use] : byDatabase) {
+            auto known = opens.find(id);
+            if (known == opens.end())
+                known = opens.emplace(id, !use.database.empty()
+                                               && (!m_ctx.sql || m_ctx.sql->accepts(use.server, use.database, now)))
+                            .first;
+            use.accepts = known->second;
+            total += use.pods;
+            failing += use.accepts ? 0 : use.pods;
+            list.push_back(use);
+        }
+        if (failing > 0 && total > 0)
+            m_ctx.databaseFailures[key] = static_cast<double>(failing) / total;
+    }
 }
 
 const CircuitBreaker *ResilienceController::breaker(const std::string &service, const std::string &track,
@@ -352,8 +456,25 @@ Json ResilienceController::entryFor(const Pipeline &p, TimePoint now) const
     if (state == State::Open)
         data["retryAt"] = kube::timeText(p.breaker.retryAt());
     Json tags = Json::array({"circuit-breaker", d.kind});
-    if (d.kind == "sql")
+    if (d.kind == "sql") {
         tags.push_back("db");
+        // Where most of the track's pods connect (the runbook checks a repoint took).
+        const auto uses = databases(p.service, p.track);
+        const DatabaseUse *most = nullptr;
+        for (const auto &use : uses)
+            if (!most || use.pods > most->pods)
+                most = &use;
+        if (most) {
+            data["server"] = most->host;
+            data["database"] = most->database;
+            if (uses.size() > 1) {
+                Json spread = Json::object();
+                for (const auto &use : uses)
+                    spread[use.database] = use.pods;
+                data["podsPerDatabase"] = spread;
+            }
+        }
+    }
     if (d.kind == "queue") {
         const auto q = m_queues.find(d.queue + "|" + d.target);
         const double length = q == m_queues.end() ? 0 : std::floor(q->second);

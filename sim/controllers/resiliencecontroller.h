@@ -4,7 +4,10 @@
 // of its dependencies a retry → circuit breaker → timeout pipeline with a fallback, fed once per
 // virtual second with a sample of the calls the traffic model says the track makes. Whether a call
 // fails follows the callee's truth (no ready pods, chaos error rate or latency, database down), so a
-// failing dependency opens the breaker and its recovery closes it through a half-open probe. Breaker
+// failing dependency opens the breaker and its recovery closes it through a half-open probe. A pod
+// connects to the SQL database its <service>-db Secret named when it started (ConnectionStrings__Default
+// from secretKeyRef), so a track's database pipeline fails for the share of its ready pods whose
+// database is down, missing or still restoring, and a restart onto a repointed Secret heals it. Breaker
 // transitions and retries/timeouts/fallbacks go to the TelemetryLog; report() renders a track's
 // ASP.NET health report from the same state.
 
@@ -61,6 +64,17 @@ public:
     // Every pipeline of a track, in dependency order; empty for an unknown track.
     std::vector<PipelineStatus> pipelines(const std::string &service, const std::string &track) const;
 
+    // Where a track's ready pods connect, at the last step: "host/database" -> pods, plus whether it opens.
+    struct DatabaseUse
+    {
+        std::string server;   // logical server, "opsdeck-sql"
+        std::string host;     // "opsdeck-sql.database.windows.net"
+        std::string database; // "" when the pod's Secret or connection string could not be read
+        int pods = 0;
+        bool accepts = true;
+    };
+    std::vector<DatabaseUse> databases(const std::string &service, const std::string &track) const;
+
 private:
     struct Pipeline
     {
@@ -105,6 +119,8 @@ private:
               std::uint64_t count, const std::string &exception, double attemptMs = 0);
     Json entryFor(const Pipeline &p, TimePoint now) const;
     Json selfEntry(const std::string &service, const std::string &track) const;
+    void bindPods(TimePoint now);
+    DatabaseUse bindingOf(const Json &pod) const;
 
     SimContext &m_ctx;
     TelemetryLog &m_log;
@@ -112,6 +128,8 @@ private:
     TimePoint m_now;
     std::map<std::string, std::vector<std::unique_ptr<Pipeline>>> m_pipelines; // trackKey -> one per dependency
     std::map<std::string, double> m_queues; // "queue|consumer" -> messages waiting
+    std::map<std::string, DatabaseUse> m_bindings; // pod uid -> where it connected when it started
+    std::map<std::string, std::vector<DatabaseUse>> m_databases; // trackKey -> its ready pods' databases
 };
 
 } // namespace sim

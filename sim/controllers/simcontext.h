@@ -18,6 +18,8 @@
 
 namespace sim {
 
+class SqlDatabases;
+
 // The traffic on one track of a service at the last step.
 struct TrackLoad
 {
@@ -32,7 +34,8 @@ struct ServiceChaos
 {
     std::map<std::string, double> errorRate; // track -> fraction of requests failing with 500, 0..1
     std::map<std::string, double> latencyMs; // track -> added response time
-    bool databaseDown = false;               // its SQL database refuses connections
+    bool databaseDown = false;               // chaos took the database its Secret names down...
+    std::string database;                    // ...this one (SqlDatabases), brought up again on clear
 
     bool empty() const { return errorRate.empty() && latencyMs.empty() && !databaseDown; }
 };
@@ -87,10 +90,17 @@ struct SimContext
         const auto added = it->second.latencyMs.find(track);
         return kBaseLatencyMs + (added == it->second.latencyMs.end() ? 0 : added->second);
     }
+    // Share of a track's ready pods whose database refuses connections: pods connect where their
+    // <service>-db Secret pointed when they started (ResilienceController updates it every step).
+    double databaseFailure(const std::string &service, const std::string &track) const
+    {
+        const auto it = databaseFailures.find(trackKey(service, track));
+        return it == databaseFailures.end() ? 0 : it->second;
+    }
+    // Most of a track's pods cannot reach their database.
     bool databaseDown(const std::string &service) const
     {
-        const auto it = chaos.find(service);
-        return it != chaos.end() && it->second.databaseDown;
+        return databaseFailure(service, "stable") >= 0.5 || databaseFailure(service, "canary") >= 0.5;
     }
     // Whether the kubelet's readiness probe (GET /health/ready, 1 s timeout) fails on this track: the
     // self check turns Unhealthy (503) at a 50% error rate, and a slow pod misses the timeout.
@@ -122,6 +132,8 @@ struct SimContext
     std::set<std::string> broken;              // trackKey()s whose containers crash
     std::map<std::string, ServiceChaos> chaos; // service -> its injected faults
     std::map<std::string, TrackLoad> load;     // trackKey() -> traffic at the last step
+    std::map<std::string, double> databaseFailures; // trackKey() -> databaseFailure()
+    SqlDatabases *sql = nullptr;               // the Azure SQL estate the pods connect to (Simulation owns it)
     std::map<std::string, const ServiceSpec *> services;
     std::vector<Node> nodes;
     std::size_t nextNode = 0;

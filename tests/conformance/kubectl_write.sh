@@ -50,6 +50,22 @@ new_max=$(k rollout history deploy/productservice-stable -n $NS 2>/dev/null | aw
 check "plain rollout undo" k rollout undo deploy/productservice-stable -n $NS
 check_fails "undo to a missing revision" 'unable to find|not found|revision' k rollout undo deploy/productservice-stable -n $NS --to-revision=999
 
+# The per-service connection-string Secret (the restore runbook repoints it): get, decode, both patch types.
+expect_eq "productservice-db is Opaque" Opaque "$(k get secret productservice-db -n $NS -o jsonpath='{.type}')"
+cs=$(k get secret productservice-db -n $NS -o jsonpath='{.data.connectionString}' | base64 -d)
+expect_match "productservice-db names the SQL server and ProductDb" \
+  '^Server=tcp:opsdeck-sql\.database\.windows\.net,1433;Initial Catalog=ProductDb;' "$cs"
+expect_eq "its database key says ProductDb" ProductDb "$(k get secret productservice-db -n $NS -o jsonpath='{.data.database}' | base64 -d)"
+restored=$(printf '%s' "$cs" | sed 's/Initial Catalog=ProductDb;/Initial Catalog=ProductDb-restored-202611260900;/')
+check "merge patch of the Secret's data" k patch secret productservice-db -n $NS --type merge \
+  -p "{\"data\":{\"connectionString\":\"$(printf '%s' "$restored" | base64 -w0)\",\"database\":\"$(printf 'ProductDb-restored-202611260900' | base64 -w0)\"}}"
+expect_eq "the patched connection string reads back" "$restored" "$(k get secret productservice-db -n $NS -o jsonpath='{.data.connectionString}' | base64 -d)"
+check "strategic patch of the Secret (kubectl's default) puts it back" k patch secret productservice-db -n $NS \
+  -p "{\"data\":{\"connectionString\":\"$(printf '%s' "$cs" | base64 -w0)\",\"database\":\"$(printf 'ProductDb' | base64 -w0)\"}}"
+expect_eq "the original connection string is back" "$cs" "$(k get secret productservice-db -n $NS -o jsonpath='{.data.connectionString}' | base64 -d)"
+expect_match "kubectl get secrets lists the three -db Secrets" 'notificationservice-db.*orderservice-db.*productservice-db' \
+  "$(k get secrets -n $NS --no-headers 2>/dev/null | awk '{print $1}' | sort | tr '\n' ' ')"
+
 # Who may do what.
 expect_eq "admin can patch ingresses" yes "$(k auth can-i patch ingresses -n $NS 2>/dev/null || true)"
 expect_eq "viewer can list pods" yes "$(k --context opsdeck-sim-viewer auth can-i list pods -n $NS 2>/dev/null || true)"
