@@ -241,7 +241,7 @@ private Q_SLOTS:
             if (info.id == u"kubernetes") {
                 found = true;
                 QCOMPARE(info.observations, QStringList({QStringLiteral("resources"), QStringLiteral("metrics"), QStringLiteral("health")}));
-                QVERIFY(info.actions.isEmpty());
+                QVERIFY(info.actions.contains(QStringLiteral("canary-weight"))); // issue 6's action provider
             }
         }
         QVERIFY(found);
