@@ -1,0 +1,3 @@
+#include "appinsightslogging.h"
+
+Q_LOGGING_CATEGORY(lcAppInsights, "opsdeck.appinsights")
