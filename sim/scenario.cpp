@@ -254,6 +254,28 @@ void generateServices(const Reader &r, const YAML::Node &gen, const ServiceSpec 
     }
 }
 
+void readCosts(const Reader &r, const YAML::Node &node, CostSpec &costs)
+{
+    r.allowOnly(node, "costs",
+                {"currency", "location", "resourceGroup", "cluster", "nodeSize", "nodeHourPrice", "podsPerNode",
+                 "defaultDatabaseTier", "databaseTiers", "budgets"});
+    r.read(node, "currency", "costs", costs.currency);
+    r.read(node, "location", "costs", costs.location);
+    r.read(node, "resourceGroup", "costs", costs.resourceGroup);
+    r.read(node, "cluster", "costs", costs.cluster);
+    r.read(node, "nodeSize", "costs", costs.nodeSize);
+    r.read(node, "nodeHourPrice", "costs", costs.nodeHourPrice);
+    r.read(node, "podsPerNode", "costs", costs.podsPerNode);
+    r.read(node, "defaultDatabaseTier", "costs", costs.defaultDatabaseTier);
+    r.read(node, "databaseTiers", "costs", costs.databaseTiers);
+    r.read(node, "budgets", "costs", costs.budgets);
+    if (costs.currency.size() != 3 || !(costs.nodeHourPrice >= 0) || costs.podsPerNode < 1)
+        r.fail("costs", "needs a 3-letter currency, nodeHourPrice >= 0 and podsPerNode >= 1");
+    for (const auto &[name, amount] : costs.budgets)
+        if (!(amount > 0))
+            r.fail("costs.budgets." + name, "must be a positive amount");
+}
+
 } // namespace
 
 Scenario Scenario::load(const std::string &path)
@@ -279,7 +301,7 @@ Scenario Scenario::parse(const std::string &yamlText, const std::string &origin)
         r.fail("top level", "expected a mapping");
     r.allowOnly(root, "top level",
                 {"name", "namespace", "registry", "host", "gateway", "ingressAddress", "nodes", "traffic",
-                 "historyEvents", "defaults", "services", "generate", "sql"});
+                 "historyEvents", "defaults", "services", "generate", "costs", "sql"});
 
     Scenario scenario;
     r.read(root, "name", "top level", scenario.name);
@@ -298,6 +320,9 @@ Scenario Scenario::parse(const std::string &yamlText, const std::string &origin)
         r.read(t, "peakHourUtc", "traffic", scenario.peakHourUtc);
         r.read(t, "noise", "traffic", scenario.noise);
     }
+
+    if (const auto c = root["costs"])
+        readCosts(r, c, scenario.costs);
 
     if (const auto sql = root["sql"]) {
         r.allowOnly(sql, "sql", {"server", "location", "retentionDays", "restoreSeconds"});
@@ -383,6 +408,12 @@ Scenario Scenario::parse(const std::string &yamlText, const std::string &origin)
     }
     if (scenario.services.empty())
         r.fail("services", "the scenario has no services");
+    for (const auto &[name, tier] : scenario.costs.databaseTiers)
+        if (!names.count(name))
+            r.fail("costs.databaseTiers", "unknown service \"" + name + "\"");
+    for (const auto &[name, amount] : scenario.costs.budgets)
+        if (name != "subscription" && !names.count(name))
+            r.fail("costs.budgets", "unknown service \"" + name + "\" (a service's name or \"subscription\")");
     return scenario;
 }
 

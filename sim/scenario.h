@@ -3,10 +3,26 @@
 // A scenario file (sim/scenarios/*.yaml) parsed into per-service parameters; the estate builder and
 // the controllers turn them into Kubernetes objects. The format is documented in seed.yaml's header.
 
+#include <map>
 #include <string>
 #include <vector>
 
 namespace sim {
+
+// What the estate costs (docs/sim-azure.md, Costs): list prices in `currency`, per hour unless named.
+struct CostSpec
+{
+    std::string currency = "USD";
+    std::string location = "westeurope";
+    std::string resourceGroup = "opsdeck-demo"; // the cluster's, databases' and bus's resource group
+    std::string cluster = "opsdeck-aks";
+    std::string nodeSize = "Standard_D8s_v5";
+    double nodeHourPrice = 0.384;               // one user-pool node
+    int podsPerNode = 8;                        // a pod-hour costs nodeHourPrice / podsPerNode
+    std::string defaultDatabaseTier = "S0";
+    std::map<std::string, std::string> databaseTiers; // service -> SQL tier (Basic, S0..S3, P1, GP_Gen5_2 ...)
+    std::map<std::string, double> budgets;            // service or "subscription" -> monthly amount
+};
 
 struct TrackSpec
 {
@@ -99,6 +115,7 @@ struct Scenario
     int sqlRetentionDays = 7;     // point-in-time restore window
     int sqlRestoreSeconds = 120;  // virtual seconds a restore takes
     std::vector<ServiceSpec> services;
+    CostSpec costs;
 
     // Throws std::runtime_error naming the file and the problem.
     static Scenario load(const std::string &path);

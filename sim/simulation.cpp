@@ -3,6 +3,7 @@
 #include "azure/sqldatabases.h"
 #include "controllers/apptelemetrycontroller.h"
 #include "controllers/controller.h"
+#include "controllers/costaccrualcontroller.h"
 #include "controllers/deploymentcontroller.h"
 #include "controllers/estatebuilder.h"
 #include "controllers/hpacontroller.h"
@@ -91,6 +92,8 @@ void Simulation::load()
                                                                      m_telemetry, m_historyHours));
     m_controllers.push_back(std::make_unique<MetricsController>(*context));
     m_controllers.push_back(std::make_unique<HpaController>(*context));
+    // Costs last: they count the pods the other controllers left.
+    m_controllers.push_back(std::make_unique<CostAccrualController>(*context, *m_traffic, m_costs));
 
     m_services.clear();
     for (const auto &service : scenario->services)

@@ -3,6 +3,7 @@
 // The simulated estate: loads a scenario into the store and runs the controllers (deployments and
 // ReplicaSets, pod lifecycle, HPA, traffic model, pod metrics, events) on the virtual clock.
 
+#include "azure/costledger.h"
 #include "controllers/apptelemetry.h"
 #include "controllers/resiliencecontroller.h"
 #include "controllers/telemetrylog.h"
@@ -101,6 +102,8 @@ public:
     // The services' Application Insights telemetry, per minute and track (the query APIs read it).
     const AppTelemetry &appTelemetry() const { return m_appTelemetry; }
     int telemetryHistoryHours() const { return m_historyHours; }
+    // What the estate has cost per resource and hour, from the start of last month (Cost Management reads it).
+    const CostLedger &costs() const { return m_costs; }
 
     const Scenario *scenario() const { return m_scenario.get(); } // null before load()
 
@@ -120,6 +123,7 @@ private:
     ResilienceController *m_resilience = nullptr; // owned by m_controllers
     TelemetryLog m_telemetry;
     AppTelemetry m_appTelemetry;
+    CostLedger m_costs;
     int m_historyHours = 0;
     std::map<std::string, double> m_spikes; // service -> factor, for chaosStatus()
     std::chrono::system_clock::time_point m_lastPrune;

@@ -99,6 +99,10 @@ AzureApi::AzureApi(const Simulation &simulation, const Authorizer &authorizer, A
     , m_tables(simulation, {m_identity.appId, m_identity.appName, m_identity.instrumentationKey, m_identity.workspaceId,
                             "/subscriptions/" + m_identity.subscriptionId + "/resourcegroups/" + m_identity.resourceGroup
                                 + "/providers/microsoft.insights/components/" + m_identity.appName})
+    , m_costs(std::make_unique<CostManagementApi>(
+          simulation.costs(), simulation.scenario(), authorizer, m_tokens,
+          CostManagementApi::Identity{m_identity.tenantId, m_identity.subscriptionId, m_identity.resourceGroup}, m_baseUrl,
+          m_now))
 {
     if (SqlDatabases *sql = simulation.sqlDatabases()) {
         m_identity.sqlServer = sql->options().server;
@@ -119,6 +123,8 @@ bool AzureApi::handle(const httplib::Request &req, httplib::Response &res)
     if (parts.empty())
         return false;
     if (m_sql && m_sql->handle(parts, req, res)) // ARM Microsoft.Sql and /_opsdeck/azure/sql-faults
+        return true;
+    if (m_costs->handle(parts, req, res)) // ARM Cost Management, budgets, /_opsdeck/azure/cost-*
         return true;
     const std::string base = m_baseUrl();
     // Entra: /{tenant}/v2.0/.well-known/openid-configuration, /{tenant}/oauth2/v2.0/{devicecode,token},

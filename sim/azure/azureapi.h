@@ -7,6 +7,7 @@
 // sim's own URL); and the test hooks under /_opsdeck/azure/ (approve a device code, inject query
 // faults) with the admin token of the kubeconfig.
 
+#include "azure/costmanagementapi.h"
 #include "azure/entratokens.h"
 #include "azure/telemetrytables.h"
 
@@ -69,6 +70,7 @@ public:
 
     const AzureIdentity &identity() const { return m_identity; }
     EntraTokens &tokens() { return m_tokens; }
+    CostManagementApi &costs() { return *m_costs; }
     // Runs a query as the API would (for tests); returns the HTTP status and body.
     std::pair<int, nlohmann::json> query(TelemetrySchema schema, const std::string &kql, const std::string &timespan);
 
@@ -95,6 +97,7 @@ private:
     };
     std::deque<Fault> m_faults;
     std::shared_ptr<SqlApi> m_sql; // ARM Microsoft.Sql (sqlapi.h)
+    std::unique_ptr<CostManagementApi> m_costs; // ARM Cost Management and Consumption budgets
 };
 
 } // namespace sim

@@ -21,4 +21,5 @@ set(OPSDECK_SIM_CONTROLLER_SOURCES
     controllers/resiliencecontroller.cpp controllers/resiliencecontroller.h
     controllers/apptelemetry.cpp controllers/apptelemetry.h
     controllers/apptelemetrycontroller.cpp controllers/apptelemetrycontroller.h
+    controllers/costaccrualcontroller.cpp controllers/costaccrualcontroller.h
 )
