@@ -53,7 +53,7 @@ QJsonObject CostSnapshot::toJson() const
     return QJsonObject{{QStringLiteral("version"), 1},
                        {QStringLiteral("scope"), scope},
                        {QStringLiteral("asOf"), asOf.toString(Qt::ISODate)},
-                       {QStringLiteral("fetchedAt"), fetchedAt.toUTC().toString(Qt::ISODate)},
+                       {QStringLiteral("fetchedAt"), fetchedAt.toUTC().toString(Qt::ISODateWithMs)},
                        {QStringLiteral("series"), seriesArray},
                        {QStringLiteral("budgets"), budgetArray}};
 }
