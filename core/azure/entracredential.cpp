@@ -3,6 +3,8 @@
 #include "azureclitoken.h"
 #include "azurelogging.h"
 #include "entrareply.h"
+#include "formbody.h"
+#include "refreshtokenledger.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -12,7 +14,6 @@
 #include <QSslCertificate>
 #include <QStandardPaths>
 #include <QTimer>
-#include <QUrlQuery>
 
 namespace Opsdeck {
 
@@ -22,14 +23,8 @@ constexpr int HttpTimeoutMs = 30000;
 constexpr int AzureCliTimeoutMs = 60000;
 // A token that could not be renewed is still handed out while it has this long left.
 constexpr int StillUsableSeconds = 30;
+constexpr int LedgerRetryMs = 50;
 
-QByteArray formBody(const QList<QPair<QString, QString>> &form)
-{
-    QUrlQuery query;
-    for (const auto &[key, value] : form)
-        query.addQueryItem(key, QString::fromUtf8(QUrl::toPercentEncoding(value)));
-    return query.query(QUrl::FullyEncoded).toUtf8();
-}
 } // namespace
 
 EntraCredential::EntraCredential(AzureConfig config, QObject *parent)
@@ -40,7 +35,12 @@ EntraCredential::EntraCredential(AzureConfig config, QObject *parent)
     qRegisterMetaType<AccessToken>();
 }
 
-EntraCredential::~EntraCredential() = default;
+EntraCredential::~EntraCredential()
+{
+    // A grant cut short must not leave the shared refresh token checked out.
+    if (m_refreshBusy)
+        RefreshTokenLedger::instance().checkIn(ledgerKey(), {});
+}
 
 QString EntraCredential::scopeFor(const QString &resource)
 {
@@ -151,8 +151,9 @@ void EntraCredential::nextRefreshGrant()
 {
     if (m_refreshBusy || m_refreshQueue.isEmpty())
         return;
-    const QString resource = m_refreshQueue.takeFirst();
-    if (m_config.refreshToken.isEmpty()) {
+    const QString resource = m_refreshQueue.first();
+    if (m_config.refreshToken.isEmpty() && RefreshTokenLedger::instance().latest(ledgerKey()).isEmpty()) {
+        m_refreshQueue.removeFirst();
         QTimer::singleShot(0, this, [this, resource] {
             finish(resource, makeError(ErrorKind::Unauthorized, QStringLiteral("nobody is signed in to tenant %1").arg(m_config.tenantId),
                                        QStringLiteral("sign in with Azure sign-in… → Sign in with a device code")));
@@ -160,11 +161,23 @@ void EntraCredential::nextRefreshGrant()
         });
         return;
     }
+    // Another credential (another source's thread) is redeeming the shared refresh token: ask again soon.
+    const std::optional<QString> refreshToken = RefreshTokenLedger::instance().checkOut(ledgerKey(), m_config.refreshToken);
+    if (!refreshToken) {
+        QTimer::singleShot(LedgerRetryMs, this, &EntraCredential::nextRefreshGrant);
+        return;
+    }
+    m_refreshQueue.removeFirst();
     m_refreshBusy = true;
     postToken(resource, {{QStringLiteral("grant_type"), QStringLiteral("refresh_token")},
                          {QStringLiteral("client_id"), m_config.clientId},
-                         {QStringLiteral("refresh_token"), m_config.refreshToken},
+                         {QStringLiteral("refresh_token"), *refreshToken},
                          {QStringLiteral("scope"), scopeFor(resource) + QStringLiteral(" offline_access")}});
+}
+
+QString EntraCredential::ledgerKey() const
+{
+    return RefreshTokenLedger::keyFor(m_config.tenantId, m_config.clientId);
 }
 
 void EntraCredential::postToken(const QString &resource, const QList<QPair<QString, QString>> &form)
@@ -174,6 +187,8 @@ void EntraCredential::postToken(const QString &resource, const QList<QPair<QStri
     const bool refreshGrant = m_config.credential == u"refreshToken";
     if (!*m_ssl) {
         const Error error = m_ssl->error();
+        if (refreshGrant)
+            RefreshTokenLedger::instance().checkIn(ledgerKey(), {});
         QTimer::singleShot(0, this, [this, resource, error, refreshGrant] {
             if (refreshGrant)
                 m_refreshBusy = false;
@@ -194,21 +209,20 @@ void EntraCredential::postToken(const QString &resource, const QList<QPair<QStri
     connect(reply, &QNetworkReply::finished, this, [this, reply, resource, endpoint, refreshGrant] {
         reply->deleteLater();
         const EntraReply answer = EntraReply::read(reply);
-        if (refreshGrant)
-            m_refreshBusy = false;
         const QString what = QStringLiteral("a token for %1").arg(resource);
-        if (!answer.ok()) {
-            finish(resource, tl::unexpected(answer.toError(what, endpoint)));
-        } else {
-            if (refreshGrant) {
-                const QString rotated = answer.body.value(QStringLiteral("refresh_token")).toString();
-                if (!rotated.isEmpty() && rotated != m_config.refreshToken) {
-                    m_config.refreshToken = rotated;
-                    Q_EMIT refreshTokenChanged(rotated);
-                }
+        const QString rotated = answer.ok() ? answer.body.value(QStringLiteral("refresh_token")).toString() : QString();
+        if (refreshGrant) {
+            m_refreshBusy = false;
+            RefreshTokenLedger::instance().checkIn(ledgerKey(), rotated);
+            if (!rotated.isEmpty() && rotated != m_config.refreshToken) {
+                m_config.refreshToken = rotated;
+                Q_EMIT refreshTokenChanged(rotated);
             }
-            finish(resource, answer.accessToken(resource));
         }
+        if (!answer.ok())
+            finish(resource, tl::unexpected(answer.toError(what, endpoint)));
+        else
+            finish(resource, answer.accessToken(resource));
         if (refreshGrant)
             nextRefreshGrant();
     });

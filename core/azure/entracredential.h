@@ -5,7 +5,8 @@
 // the config's `credential`:
 //   clientSecret  client credentials grant of a service principal (clientId + clientSecret)
 //   refreshToken  refresh_token grant of a user who signed in with a device code; refresh tokens rotate,
-//                 so these grants run one at a time and refreshTokenChanged() reports each new one
+//                 so these grants run one at a time process-wide (RefreshTokenLedger) with the newest
+//                 token, and refreshTokenChanged() reports each new one
 //   azureCli      `az account get-access-token --resource R -o json`
 // Tokens are cached per resource and fetched again 5 minutes before they expire (half-way for short-
 // lived ones); callers asking for one resource at once share one request. TLS trusts the system's CAs
@@ -84,6 +85,7 @@ private:
     void finish(const QString &resource, Result<AccessToken> result);
     void nextRefreshGrant();
     QUrl tokenEndpoint() const;
+    QString ledgerKey() const;
 
     AzureConfig m_config;
     std::optional<Result<QSslConfiguration>> m_ssl; // built on first use
