@@ -11,10 +11,14 @@
 #include "azure/azureapi.h"
 #include "azure/sqldatabases.h"
 #include "chaosapi.h"
+#include "chaosclient.h"
+#include "kubeconfigwriter.h"
 
 #include <httplib.h>
 
 #include <QtTest>
+
+#include <sstream>
 
 using sim::Json;
 using sim::SqlDatabases;
@@ -415,6 +419,43 @@ private Q_SLOTS:
         QCOMPARE(call("PUT", server() + "/databases/Throttled?api-version=2021-11-01", restoreBody("ProductDb", ago(600s))).status,
                  202);
         QCOMPARE(c.Post("/_opsdeck/azure/sql-faults", "{}", "application/json")->status, 401);
+    }
+
+    void chaosCli()
+    {
+        const std::string kubeconfig = m_f->dir.filePath(QStringLiteral("kubeconfig")).toStdString();
+        sim::KubeconfigWriter::write(kubeconfig, {m_server->url(), {}, "admin-token", "viewer-token", "microservices"});
+        const auto run = [&](std::vector<std::string> args, std::string &out) {
+            args.insert(args.begin() + 1, {"--kubeconfig", kubeconfig});
+            std::ostringstream o;
+            std::ostringstream e;
+            const int code = sim::ChaosClient::run(args, o, e);
+            out = o.str() + e.str();
+            return code;
+        };
+        std::string out;
+        const auto status = [&](const std::string &db) {
+            return get(server() + "/databases/" + db + "?api-version=2021-11-01").body["properties"]["status"].get<std::string>();
+        };
+        QCOMPARE(run({"chaos", "database-down", "--service", "productservice"}, out), 0);
+        QCOMPARE(status("ProductDb"), std::string("Offline"));
+        QCOMPARE(run({"chaos", "status"}, out), 0);
+        QVERIFY2(out.find("service productservice database-down database=ProductDb") != std::string::npos, out.c_str());
+        QCOMPARE(run({"chaos", "database-up", "productservice"}, out), 0);
+        QCOMPARE(status("ProductDb"), std::string("Online"));
+        QCOMPARE(run({"chaos", "restore-fail", "--service", "orderservice"}, out), 0);
+        QCOMPARE(run({"chaos", "status"}, out), 0);
+        QVERIFY2(out.find("service orderservice restore-fail") != std::string::npos, out.c_str());
+        QCOMPARE(run({"chaos", "clear", "orderservice", "restore-fail"}, out), 0);
+        QCOMPARE(run({"chaos", "status"}, out), 0);
+        QVERIFY2(out.find("restore-fail") == std::string::npos, out.c_str());
+        QCOMPARE(run({"chaos", "sql-throttle", "--count", "1", "--retry-after", "4"}, out), 0);
+        const auto throttled = get(server() + "/databases?api-version=2021-11-01");
+        QCOMPARE(throttled.status, 429);
+        QCOMPARE(throttled.header("Retry-After"), std::string("4"));
+        QCOMPARE(get(server() + "/databases?api-version=2021-11-01").status, 200);
+        QCOMPARE(run({"chaos", "restore-fail"}, out), 2); // no service
+        QCOMPARE(run({"chaos", "database-down", "nosuchservice"}, out), 1);
     }
 
     void paging()
