@@ -222,8 +222,12 @@ void KubernetesActionProvider::preview(const ActionRequest &request)
     const QUuid id = request.id;
     const ServiceKey service = request.service;
     connect(job, &ActionJob::previewReady, this, [this, job, id](const ActionPreview &preview) {
-        if (preview.allowed)
-            m_shown.insert(id, job->shown());
+        if (!preview.allowed)
+            return;
+        // Previews nobody confirmed are never executed: keep the last ones only.
+        if (m_shown.size() >= 256)
+            m_shown.clear();
+        m_shown.insert(id, job->shown());
     });
     connect(job, &ActionJob::accessChecked, this, [this, service] { Q_EMIT permissionsChecked(service); });
     job->start();
