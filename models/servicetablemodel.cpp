@@ -1,6 +1,7 @@
 #include "servicetablemodel.h"
 
 #include "format.h"
+#include "telemetrystore.h"
 
 namespace Opsdeck {
 
@@ -15,6 +16,36 @@ ServiceTableModel::ServiceTableModel(ServiceStore *store, QObject *parent)
     connect(store, &ServiceStore::servicesChanged, this, [this](int first, int last) {
         Q_EMIT dataChanged(index(first, 0), index(last, ColumnCount - 1));
     });
+}
+
+void ServiceTableModel::setTelemetry(TelemetryStore *telemetry)
+{
+    if (m_telemetry)
+        disconnect(m_telemetry, nullptr, this, nullptr);
+    m_telemetry = telemetry;
+    if (telemetry)
+        connect(telemetry, &TelemetryStore::telemetryChanged, this, &ServiceTableModel::onTelemetryChanged);
+    if (rowCount() > 0)
+        Q_EMIT dataChanged(index(0, StableErrorRateColumn), index(rowCount() - 1, CanaryP95Column));
+}
+
+void ServiceTableModel::onTelemetryChanged(const QSet<ServiceKey> &services)
+{
+    // Only the telemetry cells of the rows concerned, in contiguous ranges (STYLE §4).
+    QList<int> rows;
+    for (const ServiceKey &key : services) {
+        const int row = m_store->rowOf(key);
+        if (row >= 0)
+            rows << row;
+    }
+    std::sort(rows.begin(), rows.end());
+    for (qsizetype first = 0; first < rows.size();) {
+        qsizetype last = first;
+        while (last + 1 < rows.size() && rows[last + 1] == rows[last] + 1)
+            ++last;
+        Q_EMIT dataChanged(index(rows[first], StableErrorRateColumn), index(rows[last], CanaryP95Column));
+        first = last + 1;
+    }
 }
 
 int ServiceTableModel::rowCount(const QModelIndex &parent) const
@@ -51,6 +82,10 @@ QVariant ServiceTableModel::data(const QModelIndex &index, int role) const
         case HpaColumn:
         case CpuColumn:
         case CanaryWeightColumn:
+        case StableErrorRateColumn:
+        case CanaryErrorRateColumn:
+        case StableP95Column:
+        case CanaryP95Column:
             return QVariant::fromValue(Qt::Alignment(Qt::AlignRight | Qt::AlignVCenter)); // numbers
         default:
             return QVariant::fromValue(Qt::Alignment(Qt::AlignLeft | Qt::AlignVCenter));
@@ -73,6 +108,8 @@ QVariant ServiceTableModel::data(const QModelIndex &index, int role) const
         return s.breakers.isEmpty() ? QVariant() : QVariant::fromValue(s.breakers.constFirst().state);
     case StaleRole:
         return s.stale;
+    case TelemetryHealthRole:
+        return telemetryHealth(s, index.column());
     default:
         return {};
     }
@@ -145,6 +182,11 @@ QVariant ServiceTableModel::display(const ServiceSummary &s, int column) const
         return none;
     case CanaryWeightColumn:
         return s.canaryWeight ? Format::percent(*s.canaryWeight) : none;
+    case StableErrorRateColumn:
+    case CanaryErrorRateColumn:
+    case StableP95Column:
+    case CanaryP95Column:
+        return telemetryDisplay(s, column);
     case LastWarningColumn:
         if (!s.lastWarning)
             return QString();
@@ -183,6 +225,11 @@ QVariant ServiceTableModel::sortValue(const ServiceSummary &s, int column) const
         return s.cpuMillicores ? double(*s.cpuMillicores) / 1000.0 : -1.0;
     case CanaryWeightColumn:
         return s.canaryWeight.value_or(-1.0);
+    case StableErrorRateColumn:
+    case CanaryErrorRateColumn:
+    case StableP95Column:
+    case CanaryP95Column:
+        return telemetryValue(s, column);
     case LastWarningColumn:
         return s.lastWarning ? s.lastWarning->lastTime : QDateTime();
     default:
@@ -242,6 +289,11 @@ QVariant ServiceTableModel::toolTip(const ServiceSummary &s, int column) const
         return tr("CPU utilisation against the HPA's target (percent of the pods' CPU request)");
     case CanaryWeightColumn:
         return s.canaryWeight ? tr("From %1").arg(s.canaryWeightSource) : tr("No canary routing found");
+    case StableErrorRateColumn:
+    case CanaryErrorRateColumn:
+    case StableP95Column:
+    case CanaryP95Column:
+        return telemetryToolTip(s, column);
     case LastWarningColumn:
         if (!s.lastWarning)
             return {};
@@ -252,6 +304,102 @@ QVariant ServiceTableModel::toolTip(const ServiceSummary &s, int column) const
     default:
         return {};
     }
+}
+
+namespace {
+
+QString errorRateText(double percent)
+{
+    return QStringLiteral("%1%").arg(QString::number(percent, 'f', percent < 10 ? 2 : 1));
+}
+
+bool isCanaryColumn(int column)
+{
+    return column == ServiceTableModel::CanaryErrorRateColumn || column == ServiceTableModel::CanaryP95Column;
+}
+
+bool isErrorColumn(int column)
+{
+    return column == ServiceTableModel::StableErrorRateColumn || column == ServiceTableModel::CanaryErrorRateColumn;
+}
+
+} // namespace
+
+QVariant ServiceTableModel::telemetryValue(const ServiceSummary &s, int column) const
+{
+    if (!m_telemetry)
+        return -1.0;
+    const TrackFigures f = m_telemetry->figures(s.key, isCanaryColumn(column) ? Track::Canary : Track::Stable);
+    const std::optional<double> value = isErrorColumn(column) ? f.errorRatePercent() : f.p95Ms;
+    return value.value_or(-1.0);
+}
+
+QVariant ServiceTableModel::telemetryDisplay(const ServiceSummary &s, int column) const
+{
+    const QString none = QStringLiteral("—");
+    if (!m_telemetry)
+        return none;
+    const TrackFigures f = m_telemetry->figures(s.key, isCanaryColumn(column) ? Track::Canary : Track::Stable);
+    const std::optional<double> value = isErrorColumn(column) ? f.errorRatePercent() : f.p95Ms;
+    if (!value)
+        return none;
+    QString text = isErrorColumn(column) ? errorRateText(*value) : Format::milliseconds(*value);
+    // The canary's difference from stable, in words, when it is beyond the threshold.
+    const QVariant health = telemetryHealth(s, column);
+    if (isCanaryColumn(column) && health.isValid() && health.value<Health>() != Health::Stale) {
+        const TrackFigures stable = m_telemetry->figures(s.key, Track::Stable);
+        if (isErrorColumn(column) && stable.errorRatePercent())
+            text += QStringLiteral(" (+%1 pp)").arg(QString::number(*value - *stable.errorRatePercent(), 'f', 2));
+        else if (!isErrorColumn(column) && stable.p95Ms && *stable.p95Ms > 0)
+            text += QStringLiteral(" (×%1)").arg(QString::number(*value / *stable.p95Ms, 'f', 2));
+    }
+    if (m_telemetry->isStale(s.key))
+        text += QStringLiteral(" · ") + tr("stale");
+    return text;
+}
+
+QVariant ServiceTableModel::telemetryHealth(const ServiceSummary &s, int column) const
+{
+    if (!m_telemetry || column < StableErrorRateColumn || column > CanaryP95Column || !m_telemetry->hasTelemetry(s.key))
+        return {};
+    if (isCanaryColumn(column)) {
+        const TrackFigures canary = m_telemetry->figures(s.key, Track::Canary);
+        const TrackFigures stable = m_telemetry->figures(s.key, Track::Stable);
+        const CanaryAnalysisSettings limits = m_telemetry->analysisSettings();
+        bool worse = false;
+        if (isErrorColumn(column) && canary.errorRatePercent() && stable.errorRatePercent())
+            worse = *canary.errorRatePercent() - *stable.errorRatePercent() > limits.maxErrorRateDeltaPoints + 1e-9;
+        else if (!isErrorColumn(column) && canary.p95Ms && stable.p95Ms && *stable.p95Ms > 0)
+            worse = *canary.p95Ms / *stable.p95Ms > limits.maxP95Ratio + 1e-9;
+        if (worse) // Unhealthy when the verdict agrees (enough data, significant), else a warning
+            return QVariant::fromValue(m_telemetry->verdict(s.key).result == CanaryVerdict::Result::Rollback ? Health::Unhealthy : Health::Degraded);
+    }
+    if (m_telemetry->isStale(s.key))
+        return QVariant::fromValue(Health::Stale);
+    return {};
+}
+
+QVariant ServiceTableModel::telemetryToolTip(const ServiceSummary &s, int column) const
+{
+    if (!m_telemetry || !m_telemetry->hasTelemetry(s.key))
+        return tr("No telemetry for this service");
+    const Track track = isCanaryColumn(column) ? Track::Canary : Track::Stable;
+    const TrackFigures f = m_telemetry->figures(s.key, track);
+    QStringList lines;
+    lines << tr("%1 over %2: %3 requests, %4 failed")
+                 .arg(toString(track), TelemetryStore::isoDuration(m_telemetry->windowSeconds(s.key)),
+                      f.requests ? QString::number(qint64(*f.requests)) : QStringLiteral("—"),
+                      f.failedRequests ? QString::number(qint64(*f.failedRequests)) : QStringLiteral("—"));
+    if (isCanaryColumn(column)) {
+        const CanaryVerdict v = m_telemetry->verdict(s.key);
+        lines << tr("Verdict: %1 — %2").arg(CanaryAnalysis::word(v.result), v.reason);
+    }
+    const QStringList partial = m_telemetry->partialReasons(s.key);
+    if (!partial.isEmpty())
+        lines << tr("partial: %1").arg(partial.join(QStringLiteral("; ")));
+    const QDateTime updated = m_telemetry->lastUpdate(s.key);
+    lines << (m_telemetry->isStale(s.key) ? tr("Stale: last update %1") : tr("Updated %1")).arg(Format::absoluteTime(updated));
+    return lines.join(u'\n');
 }
 
 QVariant ServiceTableModel::headerData(int section, Qt::Orientation orientation, int role) const
@@ -272,6 +420,14 @@ QVariant ServiceTableModel::headerData(int section, Qt::Orientation orientation,
             return tr("Share of traffic routed to the canary");
         case BreakersColumn:
             return tr("The worst of the service's circuit breakers (from its /health report)");
+        case StableErrorRateColumn:
+            return tr("Stable track: failed requests / requests over the telemetry window");
+        case CanaryErrorRateColumn:
+            return tr("Canary track: failed requests / requests over the telemetry window; marked when worse than stable beyond the canary thresholds");
+        case StableP95Column:
+            return tr("Stable track: 95th percentile request duration over the telemetry window");
+        case CanaryP95Column:
+            return tr("Canary track: 95th percentile request duration over the telemetry window; marked when worse than stable beyond the canary thresholds");
         default:
             return {};
         }
@@ -303,6 +459,14 @@ QVariant ServiceTableModel::headerData(int section, Qt::Orientation orientation,
         return tr("CPU");
     case CanaryWeightColumn:
         return tr("Canary weight");
+    case StableErrorRateColumn:
+        return tr("Errors stable");
+    case CanaryErrorRateColumn:
+        return tr("Errors canary");
+    case StableP95Column:
+        return tr("p95 stable");
+    case CanaryP95Column:
+        return tr("p95 canary");
     case LastWarningColumn:
         return tr("Last warning");
     default:
@@ -322,6 +486,7 @@ QHash<int, QByteArray> ServiceTableModel::roleNames() const
     names.insert(SummaryRole, "summary");
     names.insert(BreakerStateRole, "breakerState");
     names.insert(StaleRole, "stale");
+    names.insert(TelemetryHealthRole, "telemetryHealth");
     return names;
 }
 

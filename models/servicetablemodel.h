@@ -10,6 +10,8 @@
 
 namespace Opsdeck {
 
+class TelemetryStore;
+
 class ServiceTableModel : public QAbstractTableModel
 {
     Q_OBJECT
@@ -28,6 +30,10 @@ public:
         HpaColumn,
         CpuColumn,
         CanaryWeightColumn,
+        StableErrorRateColumn, // telemetry over the window (TelemetryStore), when one is set
+        CanaryErrorRateColumn,
+        StableP95Column,
+        CanaryP95Column,
         LastWarningColumn,
         ColumnCount,
     };
@@ -43,10 +49,14 @@ public:
         SummaryRole,                   // Opsdeck::ServiceSummary
         BreakerStateRole,              // Opsdeck::BreakerState::State of the worst breaker; invalid if none
         StaleRole,                     // bool: the row shows last-known data
+        TelemetryHealthRole,           // Opsdeck::Health of a telemetry cell: Unhealthy when the canary is worse beyond
+                                       // the analysis thresholds, Stale when the figures are; invalid otherwise
     };
     Q_ENUM(Role)
 
     explicit ServiceTableModel(ServiceStore *store, QObject *parent = nullptr);
+    // The telemetry columns read this store (they show "—" without one).
+    void setTelemetry(TelemetryStore *telemetry);
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
@@ -62,8 +72,14 @@ private:
     QVariant display(const ServiceSummary &s, int column) const;
     QVariant sortValue(const ServiceSummary &s, int column) const;
     QVariant toolTip(const ServiceSummary &s, int column) const;
+    QVariant telemetryDisplay(const ServiceSummary &s, int column) const;
+    QVariant telemetryValue(const ServiceSummary &s, int column) const;
+    QVariant telemetryHealth(const ServiceSummary &s, int column) const;
+    QVariant telemetryToolTip(const ServiceSummary &s, int column) const;
+    void onTelemetryChanged(const QSet<ServiceKey> &services);
 
     ServiceStore *m_store;
+    TelemetryStore *m_telemetry = nullptr;
 };
 
 } // namespace Opsdeck

@@ -5,6 +5,8 @@
 // BreakerHistoryModel; its table is the textual alternative, and the strip's accessible description
 // says the same in a sentence.
 
+#include "telemetrystore.h"
+
 #include <QDateTime>
 #include <QWidget>
 
@@ -23,6 +25,11 @@ public:
     QSize minimumSizeHint() const override;
     // What the strip shows, as text (also its accessible description).
     QString describe() const;
+    // Polly's resilience events from telemetry (retries, timeouts, fallbacks, breaker transitions as the
+    // service logged them), drawn as lettered ticks in a lane of their own under the breakers.
+    void setResilienceEvents(const QList<ResilienceEvent> &events);
+    QList<ResilienceEvent> resilienceEvents() const { return m_events; }
+    static QString eventLetter(const QString &event); // "R" retry, "T" timeout, "F" fallback, "O"/"H"/"C" breaker
 
 protected:
     void paintEvent(QPaintEvent *event) override;
@@ -33,6 +40,7 @@ private:
     QPair<QDateTime, QDateTime> window() const;
 
     BreakerHistoryModel *m_model;
+    QList<ResilienceEvent> m_events;
 };
 
 } // namespace Opsdeck

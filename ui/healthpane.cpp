@@ -4,6 +4,7 @@
 #include "breakertimeline.h"
 #include "healthentrytablemodel.h"
 #include "healthstyle.h"
+#include "telemetrystore.h"
 
 #include <QGroupBox>
 #include <QHeaderView>
@@ -130,6 +131,25 @@ void HealthPane::setService(const ServiceKey &key)
     m_entryModel->setService(key);
     m_historyModel->setService(key);
     updateSummary();
+    updateResilienceEvents();
+}
+
+void HealthPane::setTelemetry(TelemetryStore *telemetry)
+{
+    m_telemetry = telemetry;
+    if (telemetry) {
+        connect(telemetry, &TelemetryStore::telemetryChanged, this, [this](const QSet<ServiceKey> &services) {
+            if (services.contains(m_entryModel->service()))
+                updateResilienceEvents();
+        });
+    }
+    updateResilienceEvents();
+}
+
+void HealthPane::updateResilienceEvents()
+{
+    const ServiceKey key = m_entryModel->service();
+    m_timeline->setResilienceEvents(m_telemetry && !key.name.isEmpty() ? m_telemetry->resilienceEvents(key) : QList<ResilienceEvent>());
 }
 
 void HealthPane::updateSummary()

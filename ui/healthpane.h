@@ -18,6 +18,7 @@ class BreakerHistoryModel;
 class BreakerTimeline;
 class HealthEntryTableModel;
 class ServiceStore;
+class TelemetryStore;
 
 class HealthPane : public QWidget
 {
@@ -27,6 +28,8 @@ public:
     explicit HealthPane(ServiceStore *store, QWidget *parent = nullptr);
 
     void setService(const ServiceKey &key);
+    // Resilience events (telemetry's resilience:* series) join the breaker timeline.
+    void setTelemetry(TelemetryStore *telemetry);
 
     QTableView *entriesView() const { return m_entries; }
     QTableView *historyView() const { return m_history; }
@@ -37,6 +40,7 @@ public:
 
 private:
     void updateSummary();
+    void updateResilienceEvents();
 
     HealthEntryTableModel *m_entryModel;
     BreakerHistoryModel *m_historyModel;
@@ -45,6 +49,7 @@ private:
     QTableView *m_entries;
     BreakerTimeline *m_timeline;
     QTableView *m_history;
+    TelemetryStore *m_telemetry = nullptr;
 };
 
 } // namespace Opsdeck

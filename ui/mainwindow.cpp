@@ -1,5 +1,6 @@
 #include "mainwindow.h"
 
+#include "canarypane.h"
 #include "datasourcetablemodel.h"
 #include "eventtablemodel.h"
 #include "format.h"
@@ -12,6 +13,8 @@
 #include "servicestore.h"
 #include "servicetablemodel.h"
 #include "sourcelistmodel.h"
+#include "telemetrydelegate.h"
+#include "telemetrystore.h"
 
 #include <QAbstractItemView>
 #include <QAction>
@@ -157,6 +160,9 @@ MainWindow::MainWindow(SourceListModel *sources, ServiceStore *store, QWidget *p
             const int em = m_services->fontMetrics().horizontalAdvance(QLatin1Char('M'));
             m_services->setColumnWidth(ServiceTableModel::HealthColumn, qMax(m_services->columnWidth(ServiceTableModel::HealthColumn), 10 * em));
             m_services->setColumnWidth(ServiceTableModel::BreakersColumn, qMax(m_services->columnWidth(ServiceTableModel::BreakersColumn), 20 * em));
+            // And for "3.71% (+3.12 pp)" in the canary telemetry cells before telemetry arrives.
+            for (int column : {ServiceTableModel::CanaryErrorRateColumn, ServiceTableModel::CanaryP95Column})
+                m_services->setColumnWidth(column, qMax(m_services->columnWidth(column), 11 * em));
         }
         if (!m_services->currentIndex().isValid() && m_serviceProxy->rowCount() > 0)
             m_services->setCurrentIndex(m_serviceProxy->index(0, ServiceTableModel::NameColumn));
@@ -451,6 +457,39 @@ void MainWindow::createMenus()
     view->addAction(dock);
 }
 
+void MainWindow::setTelemetry(TelemetryStore *telemetry)
+{
+    if (m_canaryPane || !telemetry)
+        return;
+    m_serviceModel->setTelemetry(telemetry);
+    // Room for "12.5% (+11.50 pp) · stale" in the canary cells, icon included.
+    const int em = m_services->fontMetrics().horizontalAdvance(QLatin1Char('M'));
+    for (int column = ServiceTableModel::StableErrorRateColumn; column <= ServiceTableModel::CanaryP95Column; ++column) {
+        m_services->setItemDelegateForColumn(column, new TelemetryDelegate(ServiceTableModel::HealthColumn, m_services));
+        const bool canary = column == ServiceTableModel::CanaryErrorRateColumn || column == ServiceTableModel::CanaryP95Column;
+        m_services->setColumnWidth(column, (canary ? 11 : 7) * em);
+    }
+    m_healthPane->setTelemetry(telemetry);
+    m_canaryPane = new CanaryPane(telemetry, m_detailTabs);
+    m_detailTabs->insertTab(CanaryTab, m_canaryPane, tr("&Canary"));
+    m_detailTabs->setTabToolTip(CanaryTab, tr("Canary against stable: verdict, error rate, p95 and request rate over the window (Ctrl+5)"));
+    m_canaryPane->setService(m_selected);
+    connect(m_canaryPane, &CanaryPane::windowChanged, this, &MainWindow::telemetryWindowRequested);
+    QAction *canary = new QAction(tr("&Canary"), this);
+    canary->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_5));
+    connect(canary, &QAction::triggered, this, [this] {
+        showDetailTab(CanaryTab);
+        m_canaryPane->windowPicker()->setFocus(Qt::ShortcutFocusReason);
+    });
+    // In the View menu beside Health (Ctrl+4), so the shortcut is discoverable.
+    const QList<QMenu *> menus = menuBar()->findChildren<QMenu *>();
+    const auto view = std::find_if(menus.cbegin(), menus.cend(), [this](QMenu *menu) { return menu->title() == tr("&View"); });
+    if (view != menus.cend())
+        (*view)->addAction(canary);
+    else
+        addAction(canary);
+}
+
 void MainWindow::showDetailTab(DetailTab tab)
 {
     m_detailTabs->setCurrentIndex(int(tab));
@@ -474,6 +513,8 @@ void MainWindow::onCurrentServiceChanged()
     m_podModel->setService(m_selected);
     m_eventModel->setService(m_selected);
     m_healthPane->setService(m_selected);
+    if (m_canaryPane)
+        m_canaryPane->setService(m_selected);
     updateDetailTitle();
 }
 

@@ -22,6 +22,7 @@ class QTimer;
 
 namespace Opsdeck {
 
+class CanaryPane;
 class DataSourceTableModel;
 class EventTableModel;
 class HealthPane;
@@ -31,6 +32,7 @@ class ServiceFilterProxyModel;
 class ServiceStore;
 class ServiceTableModel;
 class SourceListModel;
+class TelemetryStore;
 
 class MainWindow : public QMainWindow
 {
@@ -49,9 +51,17 @@ public:
     bool selectService(const ServiceKey &key);
     ServiceKey selectedService() const { return m_selected; }
     // The detail pane's tabs: 0 pods and events, 1 health (the report and the breaker timeline).
-    enum DetailTab { PodsTab = 0, HealthTab = 1 };
+    enum DetailTab { PodsTab = 0, HealthTab = 1, CanaryTab = 2 };
     void showDetailTab(DetailTab tab);
     HealthPane *healthPane() const { return m_healthPane; }
+    // Telemetry: the Services table's error-rate and p95 columns, the Canary tab, resilience events on the
+    // Health tab's breaker timeline. Without it those columns show "—" and there is no Canary tab.
+    void setTelemetry(TelemetryStore *telemetry);
+    CanaryPane *canaryPane() const { return m_canaryPane; }
+
+Q_SIGNALS:
+    // The user picked a telemetry window on the Canary tab (900, 3600, 21600 or 86400 seconds).
+    void telemetryWindowRequested(int seconds);
 
 private:
     QWidget *createFilterBar();
@@ -90,6 +100,7 @@ private:
     QTableView *m_events = nullptr;
     QTabWidget *m_detailTabs = nullptr;
     HealthPane *m_healthPane = nullptr;
+    CanaryPane *m_canaryPane = nullptr;
     DataSourceTableModel *m_dataSources = nullptr;
     QTableView *m_dataSourceView = nullptr;
     QDockWidget *m_sourcesDock = nullptr;
