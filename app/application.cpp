@@ -12,6 +12,7 @@
 #include <QLoggingCategory>
 #include <QPixmap>
 #include <QSaveFile>
+#include <QSettings>
 
 #include <cstdio>
 
@@ -73,6 +74,9 @@ Application::Application(Options options, QObject *parent)
 {
     connect(&m_host, &SourceHost::statusChanged, this, &Application::onSourceStatus);
     connect(&m_host, &SourceHost::observationsReady, &m_store, &ServiceStore::apply);
+    connect(&m_host, &SourceHost::observationsReady, &m_telemetry, &TelemetryStore::apply);
+    connect(&m_host, &SourceHost::statusChanged, &m_telemetry, &TelemetryStore::setSourceStatus);
+    m_telemetry.setAnalysisSettings(CanaryAnalysisSettings::load(QSettings()));
     connect(&m_store, &ServiceStore::flushed, this, &Application::checkOneShot);
     m_syncTimer.setSingleShot(true);
     connect(&m_syncTimer, &QTimer::timeout, this, &Application::onSyncTimeout);
@@ -80,6 +84,14 @@ Application::Application(Options options, QObject *parent)
         m_window = std::make_unique<MainWindow>(&m_sourceList, &m_store);
         if (m_options.readOnly)
             m_window->setWindowTitle(QStringLiteral("Opsdeck (read-only)"));
+        m_window->setTelemetry(&m_telemetry);
+        // The Canary tab's window picker drives every Application Insights source (option `window`, seconds).
+        connect(m_window.get(), &MainWindow::telemetryWindowRequested, this, [this](int seconds) {
+            for (const Source &source : std::as_const(m_sources)) {
+                if (source.plugin == QStringLiteral("appinsights"))
+                    m_host.setOption(source.id, QStringLiteral("window"), seconds);
+            }
+        });
     }
 }
 
@@ -343,6 +355,7 @@ int Application::writeSnapshot()
     for (const Error &error : m_plugins.errors())
         pluginErrors.append(error.message);
     root.insert(QStringLiteral("pluginErrors"), pluginErrors);
+    m_telemetry.addToSnapshot(root);
 
     QSaveFile file(m_options.snapshot);
     if (!file.open(QIODevice::WriteOnly) || file.write(QJsonDocument(root).toJson(QJsonDocument::Indented)) < 0 || !file.commit()) {

@@ -15,6 +15,7 @@
 #include "snapshotwriter.h"
 #include "sourcehost.h"
 #include "sourcelistmodel.h"
+#include "telemetrystore.h"
 
 #include <QHash>
 #include <QObject>
@@ -39,6 +40,7 @@ public:
     void start();
     MainWindow *window() const { return m_window.get(); }
     ServiceStore *store() { return &m_store; }
+    TelemetryStore *telemetry() { return &m_telemetry; }
 
     // The Kubernetes kinds a source must have listed before a one-shot run counts it as synced.
     static QSet<ResourceKind> requiredKinds();
@@ -76,6 +78,7 @@ private:
     PluginLoader m_plugins;
     SourceListModel m_sourceList;
     ServiceStore m_store;
+    TelemetryStore m_telemetry{&m_store}; // after m_store: it watches the store's canary weights
     SourceHost m_host;
     std::unique_ptr<MainWindow> m_window;
     DemoEnvironment *m_demo = nullptr;
