@@ -220,14 +220,15 @@ CostLine CostStore::summarize(const CostSeries &series, const std::optional<Cost
                 previous += p.amount;
             if (p.date >= previousStart && p.date <= samePeriodEnd)
                 samePeriod += p.amount;
-        } else if (p.date > asOf && p.date <= monthEnd) {
+        } else if (p.date >= asOf && p.date <= monthEnd) { // asOf's own: the rest of that day
             ahead += p.amount;
             anyForecast = true;
         }
-        if (p.date >= monthStart && p.date <= monthEnd && (p.forecast ? p.date > asOf : p.date <= asOf))
+        if (p.date >= monthStart && p.date <= monthEnd && (p.forecast ? p.date >= asOf : p.date <= asOf))
             line.daily.append(p);
     }
-    std::sort(line.daily.begin(), line.daily.end(), [](const CostPoint &a, const CostPoint &b) { return a.date < b.date; });
+    std::sort(line.daily.begin(), line.daily.end(),
+              [](const CostPoint &a, const CostPoint &b) { return a.date < b.date || (a.date == b.date && !a.forecast && b.forecast); });
     line.lastMonth = previous;
     line.lastMonthSamePeriod = samePeriod;
     line.changePercent = changePercent(line.monthToDate, samePeriod);

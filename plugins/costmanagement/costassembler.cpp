@@ -38,13 +38,15 @@ CostSnapshot CostAssembler::assemble(const CostAnswers &answers)
     addActual(answers.previous);
 
     const QDate monthEnd = QDate(answers.asOf.year(), answers.asOf.month(), answers.asOf.daysInMonth());
-    // Only days after asOf: the actual figures already cover the days up to it.
+    // Forecast rows from asOf on (asOf's own is the rest of that day: includeFreshPartialCost); without a
+    // CostStatus only the days after asOf, which the actual figures cannot cover.
     const auto forecastDays = [&](const QList<CostRow> &rows) {
         QMap<QDate, double> days;
         for (const CostRow &row : rows) {
-            if (!row.date.isValid() || row.date <= answers.asOf || row.date > monthEnd)
+            if (!row.date.isValid() || row.date < answers.asOf || row.date > monthEnd)
                 continue;
-            if (!row.costStatus.isEmpty() && row.costStatus.compare(QLatin1String("Forecast"), Qt::CaseInsensitive) != 0)
+            if (row.costStatus.isEmpty() ? row.date == answers.asOf
+                                         : row.costStatus.compare(QLatin1String("Forecast"), Qt::CaseInsensitive) != 0)
                 continue;
             days[row.date] += row.cost;
         }

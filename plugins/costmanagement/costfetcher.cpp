@@ -85,7 +85,8 @@ QByteArray CostFetcher::forecastBody(const QDate &from, const QDate &to, const Q
                            {QStringLiteral("timePeriod"), timePeriod(from, to)},
                            {QStringLiteral("dataset"), dataset},
                            {QStringLiteral("includeActualCost"), false},
-                           {QStringLiteral("includeFreshPartialCost"), false}};
+                           // Today's cost so far is in the month to date; its Forecast row is then the rest of the day.
+                           {QStringLiteral("includeFreshPartialCost"), true}};
     return QJsonDocument(body).toJson(QJsonDocument::Compact);
 }
 
@@ -144,7 +145,7 @@ bool CostFetcher::fetch(const QDate &today, Done done)
         currentBody = queryBody(QStringLiteral("TheLastMonth"), m_settings.tagName);
         previousBody = queryBody(QStringLiteral("Custom"), m_settings.tagName, before, QDate(before.year(), before.month(), before.daysInMonth()));
     }
-    m_forecastFrom = m_answers.asOf.addDays(1);
+    m_forecastFrom = m_answers.asOf;
     m_forecastTo = QDate(m_answers.asOf.year(), m_answers.asOf.month(), m_answers.asOf.daysInMonth());
 
     const QUrl queryUrl = url(QStringLiteral("Microsoft.CostManagement/query"), QueryApiVersion);
@@ -166,8 +167,7 @@ bool CostFetcher::fetch(const QDate &today, Done done)
                                m_answers.budgets = *budgets;
                            else
                                m_answers.partialErrors.append(budgets.error());
-                           // The forecast runs to month end: nothing left to forecast on its last day.
-                           if (m_settings.forecast && m_settings.period == Period::MonthToDate && m_forecastFrom <= m_forecastTo) {
+                           if (m_settings.forecast && m_settings.period == Period::MonthToDate) {
                                QStringList tags;
                                for (const CostRow &row : std::as_const(m_answers.current)) {
                                    if (!row.group.trimmed().isEmpty() && !tags.contains(row.group))

@@ -62,13 +62,15 @@ private Q_SLOTS:
         answers.current << row(QDate(2026, 11, 1), QStringLiteral("cart"), 5) << row(QDate(2026, 11, 1), QStringLiteral("cart"), 1)
                         << row(QDate(2026, 11, 2), QStringLiteral("shared"), 2) << row(QDate(2026, 11, 2), QString(), 0.5);
         answers.previous << row(QDate(2026, 10, 1), QStringLiteral("cart"), 4) << row(QDate(2026, 10, 31), QStringLiteral("cart"), 4);
-        // The tagged forecasts; an Actual row and days up to asOf are dropped.
+        // The tagged forecasts; Actual rows and days before asOf are dropped, asOf's Forecast row counts.
         answers.forecastByTag.insert(QStringLiteral("cart"), {row(QDate(2026, 11, 2), QStringLiteral(""), 99, QStringLiteral("Actual")),
-                                                              row(QDate(2026, 11, 2), {}, 99, QStringLiteral("Forecast")),
+                                                              row(QDate(2026, 11, 1), {}, 99, QStringLiteral("Forecast")),
+                                                              row(QDate(2026, 11, 2), {}, 1, QStringLiteral("Forecast")),
                                                               row(QDate(2026, 11, 3), {}, 6, QStringLiteral("Forecast"))});
         answers.forecastByTag.insert(QStringLiteral("shared"), {row(QDate(2026, 11, 3), {}, 2, QStringLiteral("Forecast"))});
         // The total leaves 1.5 for untagged spend on the 3rd.
-        answers.totalForecast = QList<CostRow>{row(QDate(2026, 11, 3), {}, 9.5, QStringLiteral("Forecast"))};
+        answers.totalForecast = QList<CostRow>{row(QDate(2026, 11, 2), {}, 1, QStringLiteral("Forecast")),
+                                               row(QDate(2026, 11, 3), {}, 9.5, QStringLiteral("Forecast"))};
         CostBudget budget;
         budget.name = QStringLiteral("cart-monthly");
         budget.serviceTag = QStringLiteral("cart");
@@ -80,7 +82,7 @@ private Q_SLOTS:
         QVERIFY(cart);
         QCOMPARE(sum(*cart, false), 6.0 + 8.0); // both days of both months, summed per day
         QCOMPARE(cart->points.first(), (CostPoint{QDate(2026, 10, 1), 4, false}));
-        QCOMPARE(sum(*cart, true), 6.0);
+        QCOMPARE(sum(*cart, true), 7.0);
         QCOMPARE(cart->budget, std::optional<double>(100));
         QCOMPARE(cart->asOf, QDate(2026, 11, 2));
         QCOMPARE(cart->fetchedAt, answers.fetchedAt);

@@ -69,16 +69,17 @@ private Q_SLOTS:
         QList<CostPoint> points = days(QDate(2026, 10, 1), QDate(2026, 10, 31), 3);
         points += days(QDate(2026, 11, 1), QDate(2026, 11, 10), 4);
         points += days(QDate(2026, 11, 11), QDate(2026, 11, 30), 5, true);
-        points << CostPoint{QDate(2026, 11, 10), 1000, true}; // a forecast for a day already actual: ignored
+        points << CostPoint{QDate(2026, 11, 9), 1000, true}; // a forecast for a day before asOf: ignored
+        points << CostPoint{QDate(2026, 11, 10), 2, true};   // the rest of asOf's day: counted
         const CostLine line = CostStore::summarize(series(QStringLiteral("cart"), points), std::nullopt);
         QCOMPARE(line.monthToDate, 40.0);
         QCOMPARE(line.lastMonthSamePeriod, std::optional(30.0)); // Oct 1..10
         QCOMPARE(line.lastMonth, std::optional(93.0));
         QCOMPARE(*line.changePercent, 100.0 * (40.0 - 30.0) / 30.0);
-        QCOMPARE(line.forecast, std::optional(140.0));
+        QCOMPARE(line.forecast, std::optional(142.0));
         QVERIFY(!line.budget);
         QVERIFY(line.level == BudgetLevel::NoBudget);
-        QCOMPARE(line.daily.size(), 30); // the month: 10 actual + 20 forecast days
+        QCOMPARE(line.daily.size(), 31); // the month: 10 actual + 21 forecast days (asOf has both)
         QVERIFY(!line.daily.first().forecast);
         QVERIFY(line.daily.last().forecast);
     }
