@@ -100,6 +100,9 @@ void CostCharts::fillDaily(QChart *chart, const CostStore &store)
     auto *x = new QBarCategoryAxis;
     x->append(categories);
     x->setTitleText(QObject::tr("Day of %1 (lighter: forecast)").arg(QLocale().standaloneMonthName(month.month())));
+    QFont small = x->labelsFont();
+    small.setPointSizeF(small.pointSizeF() * 0.8);
+    x->setLabelsFont(small); // 31 day numbers must fit under the bars
     chart->addAxis(x, Qt::AlignBottom);
     bars->attachAxis(x);
 

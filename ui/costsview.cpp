@@ -122,11 +122,9 @@ CostsView::CostsView(CostStore *store, QWidget *parent)
     m_table->horizontalHeader()->setAccessibleName(tr("Costs by service columns"));
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->horizontalHeader()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
-    const int em = m_table->fontMetrics().horizontalAdvance(QLatin1Char('M'));
-    m_table->setColumnWidth(CostTableModel::ServiceColumn, 14 * em);
-    for (int column = CostTableModel::MonthToDateColumn; column < CostTableModel::BudgetUsedColumn; ++column)
-        m_table->setColumnWidth(column, 9 * em);
-    m_table->setColumnWidth(CostTableModel::LastMonthColumn, 12 * em);
+    // A handful of rows: every column fits its content, the budget bar takes the rest.
+    for (int column = 0; column < CostTableModel::BudgetUsedColumn; ++column)
+        m_table->horizontalHeader()->setSectionResizeMode(column, QHeaderView::ResizeToContents);
     m_table->setMinimumHeight(m_table->fontMetrics().height() * 8);
 
     m_alerts->setAccessibleName(tr("Budget alerts"));
@@ -150,8 +148,9 @@ CostsView::CostsView(CostStore *store, QWidget *parent)
     split->setChildrenCollapsible(false);
     split->addWidget(m_table);
     split->addWidget(charts);
-    split->setStretchFactor(0, 2);
-    split->setStretchFactor(1, 3);
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 2);
+    split->setSizes({300, 520});
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(6, 6, 6, 6);
@@ -228,7 +227,7 @@ void CostsView::updateAge()
     }
     const QDateTime now = QDateTime::currentDateTimeUtc();
     const QDateTime fetched = m_store->fetchedAt();
-    QString text = tr("%1 — figures up to %2").arg(m_store->scope(), QLocale().toString(m_store->asOf(), QLocale::ShortFormat));
+    QString text = tr("%1 — figures up to %2").arg(m_store->scope(), QLocale().toString(m_store->asOf(), QStringLiteral("d MMM yyyy")));
     if (m_store->isCached())
         text += tr(", cached (%1)").arg(Format::stale(fetched, now));
     else
