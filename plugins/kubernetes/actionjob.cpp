@@ -15,10 +15,14 @@ using namespace Opsdeck;
 
 namespace {
 
-QUrlQuery dryRunQuery()
+// Writes name their manager, as kubectl's do (kubectl-annotate, kubectl-rollout): a real API server
+// records it in managedFields, which is how a later conflict can say who changed an object.
+QUrlQuery writeQuery(bool dryRun)
 {
     QUrlQuery query;
-    query.addQueryItem(QStringLiteral("dryRun"), QStringLiteral("All"));
+    if (dryRun)
+        query.addQueryItem(QStringLiteral("dryRun"), QStringLiteral("All"));
+    query.addQueryItem(QStringLiteral("fieldManager"), QStringLiteral("opsdeck"));
     return query;
 }
 
@@ -210,7 +214,7 @@ void ActionJob::dryRun(int index)
         return;
     }
     const PlannedStep &step = m_plan.steps[index];
-    m_client->send(QByteArrayLiteral("PATCH"), step.path, dryRunQuery(), step.contentType,
+    m_client->send(QByteArrayLiteral("PATCH"), step.path, writeQuery(true), step.contentType,
                    ActionPlan::bodyOf(step, step.resourceVersion),
                    QStringLiteral("dry run of \"%1\"").arg(step.title), this, [this, index](const ActionReply &reply) {
                        const PlannedStep &step = m_plan.steps[index];
@@ -309,9 +313,9 @@ void ActionJob::sendStep(int index)
     const QString version = planned.pin ? m_shown.versions.value(key(planned), planned.resourceVersion) : QString();
     const QByteArray body = ActionPlan::bodyOf(planned, version);
     ActionStep &step = m_status.steps[index];
-    step.request = QStringLiteral("PATCH %1 %2").arg(planned.path, QString::fromUtf8(body));
+    step.request = QStringLiteral("PATCH %1?fieldManager=opsdeck %2").arg(planned.path, QString::fromUtf8(body));
     emitStatus(index, 0);
-    m_client->send(QByteArrayLiteral("PATCH"), planned.path, {}, planned.contentType, body,
+    m_client->send(QByteArrayLiteral("PATCH"), planned.path, writeQuery(false), planned.contentType, body,
                    QStringLiteral("\"%1\"").arg(planned.title), this, [this, index](const ActionReply &reply) {
                        ActionStep &step = m_status.steps[index];
                        step.httpStatus = reply.status;

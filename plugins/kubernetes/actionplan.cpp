@@ -3,6 +3,7 @@
 #include "observation.h"
 #include "rolloutundo.h"
 
+#include <QHash>
 #include <QJsonDocument>
 
 using namespace Opsdeck;
@@ -145,6 +146,39 @@ void canaryReadiness(const ActionTargets &targets, int percent, QStringList &war
                         .arg(wanted);
 }
 
+// Env values that name the track ("DEPLOYMENT_TRACK": canary) stay the stable's when the canary's
+// template is copied onto stable: what is promoted is the build and its settings, not the track name.
+void keepTrackNames(QJsonObject &podTemplate, const QJsonObject &stableTemplate)
+{
+    QHash<QString, QHash<QString, QString>> stableEnv; // container → name → value
+    for (const QJsonValue &c : stableTemplate.value(u"spec").toObject().value(u"containers").toArray()) {
+        for (const QJsonValue &e : c.toObject().value(u"env").toArray())
+            stableEnv[c.toObject().value(u"name").toString()].insert(e.toObject().value(u"name").toString(),
+                                                                     e.toObject().value(u"value").toString());
+    }
+    QJsonObject spec = podTemplate.value(u"spec").toObject();
+    QJsonArray containers = spec.value(u"containers").toArray();
+    for (qsizetype i = 0; i < containers.size(); ++i) {
+        QJsonObject container = containers[i].toObject();
+        const auto &own = stableEnv.value(container.value(u"name").toString());
+        QJsonArray env = container.value(u"env").toArray();
+        for (qsizetype j = 0; j < env.size(); ++j) {
+            QJsonObject item = env[j].toObject();
+            const QString name = item.value(u"name").toString();
+            if (item.value(u"value").toString().compare(u"canary", Qt::CaseInsensitive) == 0
+                && own.value(name).compare(u"stable", Qt::CaseInsensitive) == 0) {
+                item.insert(u"value", own.value(name));
+                env[j] = item;
+            }
+        }
+        if (!env.isEmpty())
+            container.insert(u"env", env);
+        containers[i] = container;
+    }
+    spec.insert(u"containers", containers);
+    podTemplate.insert(u"spec", spec);
+}
+
 Result<QJsonObject> requireDeployment(const ActionTargets &targets, Track track, const ActionRequest &request)
 {
     const QJsonObject &deployment = targets.deployment(track);
@@ -223,6 +257,7 @@ Result<ActionPlan> ActionPlan::build(const ActionRequest &request, const ActionT
         labels.remove(QLatin1String(RolloutUndo::kTemplateHash));
         metadata.insert(u"labels", labels);
         podTemplate.insert(u"metadata", metadata);
+        keepTrackNames(podTemplate, templateOf(*stable));
         PlannedStep copy;
         copy.kind = PlannedStep::Kind::Patch;
         copy.goal = PlannedStep::Goal::TemplateFromCanary;
@@ -388,8 +423,13 @@ bool ActionPlan::isDone(const PlannedStep &step, const ActionTargets &now, const
     case PlannedStep::Goal::Replicas:
         return !now.deployment(step.track).isEmpty() && ActionTargets::replicasOf(now.deployment(step.track)) == step.target;
     case PlannedStep::Goal::TemplateFromCanary:
-        return !now.stable.isEmpty() && !now.canary.isEmpty()
-               && templateOf(now.stable).value(u"spec") == templateOf(now.canary).value(u"spec");
+        // The stable Deployment runs the template this step copies (the canary's, track names kept).
+        for (const QJsonValue &op : step.jsonPatch) {
+            if (op.toObject().value(u"path").toString() == u"/spec/template")
+                return !now.stable.isEmpty()
+                       && templateOf(now.stable).value(u"spec") == op.toObject().value(u"value").toObject().value(u"spec");
+        }
+        return false;
     case PlannedStep::Goal::RolloutComplete:
         return false; // the wait itself ends at once when the rollout is complete
     case PlannedStep::Goal::Restart: {

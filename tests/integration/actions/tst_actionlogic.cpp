@@ -231,7 +231,21 @@ private Q_SLOTS:
         ActionTargets t;
         t.stable = deployment(QStringLiteral("web:3"));
         t.canary = json(R"({"metadata":{"name":"web-canary","resourceVersion":"9","labels":{"app":"web","version":"canary"}},
-            "spec":{"replicas":1,"template":{"metadata":{"labels":{"app":"web","version":"canary"}},"spec":{"containers":[{"name":"web","image":"web:4"}]}}}})");
+            "spec":{"replicas":1,"template":{"metadata":{"labels":{"app":"web","version":"canary"}},"spec":{"containers":[{"name":"web","image":"web:4",
+            "env":[{"name":"DEPLOYMENT_TRACK","value":"canary"},{"name":"FEATURE","value":"on"}]}]}}}})");
+        {
+            QJsonObject spec = t.stable.value(u"spec").toObject();
+            QJsonObject tmpl = spec.value(u"template").toObject();
+            QJsonObject podSpec = tmpl.value(u"spec").toObject();
+            QJsonArray containers = podSpec.value(u"containers").toArray();
+            QJsonObject web = containers[0].toObject();
+            web.insert(QStringLiteral("env"), QJsonArray{QJsonObject{{QStringLiteral("name"), QStringLiteral("DEPLOYMENT_TRACK")}, {QStringLiteral("value"), QStringLiteral("stable")}}});
+            containers[0] = web;
+            podSpec.insert(QStringLiteral("containers"), containers);
+            tmpl.insert(QStringLiteral("spec"), podSpec);
+            spec.insert(QStringLiteral("template"), tmpl);
+            t.stable.insert(QStringLiteral("spec"), spec);
+        }
         t.canaryIngress = canaryIngress(QStringLiteral("10"));
         t.hpas = QJsonArray{json(R"({"metadata":{"name":"web"},"spec":{"scaleTargetRef":{"kind":"Deployment","name":"web-stable"},"minReplicas":2,"maxReplicas":10},"status":{"currentReplicas":3}})")};
         const ServiceKey key{QStringLiteral("c"), QStringLiteral("ns"), QStringLiteral("web")};
@@ -244,9 +258,19 @@ private Q_SLOTS:
         // The copied template keeps the stable Deployment's labels, so its selector still matches.
         const QJsonObject copied = promote->steps[0].jsonPatch[0].toObject().value(u"value").toObject();
         QCOMPARE(copied.value(u"metadata").toObject().value(u"labels").toObject().value(u"version").toString(), QStringLiteral("stable"));
-        QCOMPARE(copied.value(u"spec").toObject().value(u"containers").toArray()[0].toObject().value(u"image").toString(), QStringLiteral("web:4"));
+        const QJsonObject container = copied.value(u"spec").toObject().value(u"containers").toArray()[0].toObject();
+        QCOMPARE(container.value(u"image").toString(), QStringLiteral("web:4"));
+        // The build and its settings are promoted, the track's name is not.
+        const QJsonArray env = container.value(u"env").toArray();
+        QCOMPARE(env[0].toObject().value(u"value").toString(), QStringLiteral("stable"));
+        QCOMPARE(env[1].toObject().value(u"value").toString(), QStringLiteral("on"));
         QVERIFY(ActionPlan::bodyOf(promote->steps[0], QStringLiteral("42")).contains(R"("path":"/metadata/resourceVersion")"));
         QVERIFY(!ActionPlan::isDone(promote->steps[0], t, {}));
+        ActionTargets promoted = t;
+        QJsonObject stableSpec = promoted.stable.value(u"spec").toObject();
+        stableSpec.insert(QStringLiteral("template"), copied);
+        promoted.stable.insert(QStringLiteral("spec"), stableSpec);
+        QVERIFY(ActionPlan::isDone(promote->steps[0], promoted, {})); // read back after a restart
         QVERIFY(ActionPlan::isDone(promote->steps[2], [&] { ActionTargets z = t; z.canaryIngress = canaryIngress(QStringLiteral("0")); return z; }(), {}));
 
         auto scale = ActionPlan::build(ActionRequest{{}, QStringLiteral("scale"), key, Track::Stable, {{QStringLiteral("replicas"), 0}}}, t,
@@ -266,6 +290,21 @@ private Q_SLOTS:
         QVERIFY(restart);
         QCOMPARE(restart->steps[0].contentType, QByteArray("application/strategic-merge-patch+json"));
         QVERIFY(ActionPlan::bodyOf(restart->steps[0], QStringLiteral("42")).contains(now.toString(Qt::ISODate).toUtf8()));
+        // Resumed after the request went out but before its answer was journaled: the object tells.
+        ActionStep journaled;
+        journaled.state = ActionStep::State::Running;
+        journaled.request = QStringLiteral("PATCH %1?fieldManager=opsdeck %2")
+                                .arg(restart->steps[0].path, QString::fromUtf8(ActionPlan::bodyOf(restart->steps[0], QStringLiteral("42"))));
+        QVERIFY(!ActionPlan::isDone(restart->steps[0], t, journaled));
+        ActionTargets restarted = t;
+        QJsonObject spec = restarted.stable.value(u"spec").toObject();
+        QJsonObject tmpl = spec.value(u"template").toObject();
+        QJsonObject meta = tmpl.value(u"metadata").toObject();
+        meta.insert(QStringLiteral("annotations"), QJsonObject{{QStringLiteral("kubectl.kubernetes.io/restartedAt"), now.toString(Qt::ISODate)}});
+        tmpl.insert(QStringLiteral("metadata"), meta);
+        spec.insert(QStringLiteral("template"), tmpl);
+        restarted.stable.insert(QStringLiteral("spec"), spec);
+        QVERIFY(ActionPlan::isDone(restart->steps[0], restarted, journaled));
     }
 };
 

@@ -535,6 +535,7 @@ private Q_SLOTS:
         QVERIFY(!preview(makeRequest(QStringLiteral("scale"), QStringLiteral("productservice"),
                                      {{QStringLiteral("replicas"), 4}}, Track::Canary, kViewer),
                          &refusal, &direct));
+        qInfo().noquote() << "viewer dry run →" << refusal.message;
         QVERIFY2(refusal.message.contains(u"forbidden"), qPrintable(refusal.message));
         entry = journalFor(direct);
         QVERIFY(entry);
@@ -576,6 +577,7 @@ private Q_SLOTS:
         QVERIFY(refused);
         QVERIFY2(refused->state == OperationStatus::State::Refused, qPrintable(refused->message));
         QVERIFY(refused->error && refused->error->kind == ErrorKind::Conflict);
+        qInfo().noquote() << "409 →" << refused->message << "|" << refused->error->hint;
         QVERIFY2(refused->message.contains(u"canary-weight is now 30 (was 10)"), qPrintable(refused->message));
         QCOMPARE(refused->steps.value(0).httpStatus, 409);
         auto entry = journalFor(id);
@@ -610,6 +612,7 @@ private Q_SLOTS:
         const ActionChange *img = findChange(p->changes, QStringLiteral("spec.template.spec.containers[productservice].image"));
         QVERIFY2(img, qPrintable(describe(p->changes)));
         QCOMPARE(img->to, canaryImage);
+        qInfo().noquote() << "promote preview:\n" << describe(p->changes) << "\nwarnings:" << p->warnings;
         QVERIFY(!m_service->confirm(id, {})); // promote needs the name typed
         QList<OperationStatus> progress;
         const auto done = confirm(id, typed(QStringLiteral("productservice")), &progress);
@@ -620,6 +623,8 @@ private Q_SLOTS:
         for (const ActionStep &s : done->steps)
             QVERIFY2(s.state == ActionStep::State::Succeeded, qPrintable(s.title));
         QVERIFY(done->steps[1].response.contains(u"successfully rolled out"));
+        for (const ActionStep &s : done->steps)
+            qInfo().noquote() << "step:" << s.title << "|" << s.request.left(160) << "|" << s.httpStatus << s.response;
         // Progress went up step by step.
         int last = -1;
         for (const OperationStatus &s : progress) {
@@ -629,6 +634,9 @@ private Q_SLOTS:
 
         QCOMPARE(image(QStringLiteral("productservice-stable")), canaryImage);
         QCOMPARE(get(QStringLiteral("deployment/productservice-stable"), QStringLiteral("{.spec.template.metadata.labels.version}")),
+                 QStringLiteral("stable"));
+        QCOMPARE(get(QStringLiteral("deployment/productservice-stable"),
+                     QStringLiteral("{.spec.template.spec.containers[0].env[?(@.name==\"DEPLOYMENT_TRACK\")].value}")),
                  QStringLiteral("stable"));
         QCOMPARE(canaryWeight(), QStringLiteral("0"));
         QCOMPARE(replicas(QStringLiteral("productservice-canary")), QStringLiteral("0"));
