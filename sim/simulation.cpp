@@ -93,7 +93,7 @@ void Simulation::load()
     m_controllers.push_back(std::make_unique<MetricsController>(*context));
     m_controllers.push_back(std::make_unique<HpaController>(*context));
     // Costs last: they count the pods the other controllers left.
-    m_controllers.push_back(std::make_unique<CostAccrualController>(*context, *m_traffic, m_costs));
+    m_controllers.push_back(std::make_unique<CostAccrualController>(*context, *m_traffic, m_costs, m_clock.now()));
 
     m_services.clear();
     for (const auto &service : scenario->services)

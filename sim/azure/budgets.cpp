@@ -161,7 +161,8 @@ void Budgets::seed(TimePoint now)
     add("subscription-monthly", it != configured.end() ? it->second : roundUp(all * 1.1, 50), std::nullopt);
 }
 
-Json Budgets::render(const Budget &b, TimePoint now) const
+Json Budgets::render(const Budget &b, TimePoint now,
+                     std::map<std::pair<std::int64_t, std::int64_t>, CostQuery::SpendTable> &tables) const
 {
     const std::int64_t today = CostQuery::dayOf(now);
     const std::string grain = b.properties.value("timeGrain", std::string("Monthly"));
@@ -174,7 +175,10 @@ Json Budgets::render(const Budget &b, TimePoint now) const
             from = std::max(from, *start);
         if (end)
             to = std::min(to, *end);
-        spend = CostQuery::spend(m_ledger, b.filter, b.scope, from, to, now);
+        auto table = tables.find({from, to});
+        if (table == tables.end())
+            table = tables.emplace(std::pair{from, to}, CostQuery::spendTable(m_ledger, from, to, now)).first;
+        spend = CostQuery::spend(table->second, b.filter, b.scope);
     }
     const std::string unit = m_ledger.currency();
     Json properties = b.properties;
@@ -187,14 +191,23 @@ Json Budgets::render(const Budget &b, TimePoint now) const
             {"properties", properties}};
 }
 
-std::vector<Json> Budgets::list(const CostScope &scope, TimePoint now)
+std::vector<Json> Budgets::list(const CostScope &scope, TimePoint now, std::size_t offset, std::size_t count,
+                                std::size_t *total)
 {
     std::lock_guard lock(m_mutex);
     seed(now);
     std::vector<Json> out;
-    for (const auto &[k, b] : m_budgets)
-        if (lower(b.scope.resourceGroup) == lower(scope.resourceGroup))
-            out.push_back(render(b, now));
+    std::map<std::pair<std::int64_t, std::int64_t>, CostQuery::SpendTable> tables;
+    std::size_t index = 0;
+    for (const auto &[k, b] : m_budgets) {
+        if (lower(b.scope.resourceGroup) != lower(scope.resourceGroup))
+            continue;
+        if (index >= offset && index - offset < count)
+            out.push_back(render(b, now, tables));
+        ++index;
+    }
+    if (total)
+        *total = index;
     return out;
 }
 
@@ -205,7 +218,8 @@ std::optional<Json> Budgets::get(const CostScope &scope, const std::string &name
     const auto it = m_budgets.find(key(scope, name));
     if (it == m_budgets.end())
         return std::nullopt;
-    return render(it->second, now);
+    std::map<std::pair<std::int64_t, std::int64_t>, CostQuery::SpendTable> tables;
+    return render(it->second, now, tables);
 }
 
 bool Budgets::remove(const CostScope &scope, const std::string &name, TimePoint now)
@@ -321,7 +335,8 @@ std::variant<std::pair<int, Json>, CostError> Budgets::put(const CostScope &scop
     b.filter = filter;
     b.eTag = nextETag();
     const int status = existing == m_budgets.end() ? 201 : 200;
-    Json rendered = render(b, now);
+    std::map<std::pair<std::int64_t, std::int64_t>, CostQuery::SpendTable> tables;
+    Json rendered = render(b, now, tables);
     m_budgets[k] = std::move(b);
     return std::pair<int, Json>{status, rendered};
 }

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -33,8 +34,10 @@ public:
 
     Budgets(const CostLedger &ledger, std::string subscriptionId, const Scenario *scenario);
 
-    // The budgets of a scope, sorted by name, as the API renders them (with spend).
-    std::vector<nlohmann::json> list(const CostScope &scope, TimePoint now);
+    // The budgets of a scope, sorted by name, as the API renders them (with spend): `count` from
+    // `offset` (rendering 500 budgets' spend is not free); `total` receives how many there are.
+    std::vector<nlohmann::json> list(const CostScope &scope, TimePoint now, std::size_t offset = 0,
+                                     std::size_t count = SIZE_MAX, std::size_t *total = nullptr);
     std::optional<nlohmann::json> get(const CostScope &scope, const std::string &name, TimePoint now);
     // 201 created or 200 replaced with the budget, or the error.
     std::variant<std::pair<int, nlohmann::json>, CostError> put(const CostScope &scope, const std::string &name,
@@ -54,7 +57,9 @@ private:
         std::string eTag;
     };
     void seed(TimePoint now);
-    nlohmann::json render(const Budget &budget, TimePoint now) const;
+    // `tables` caches the ledger's per-resource spend per period across one listing.
+    nlohmann::json render(const Budget &budget, TimePoint now,
+                          std::map<std::pair<std::int64_t, std::int64_t>, CostQuery::SpendTable> &tables) const;
     std::string scopePath(const CostScope &scope) const;
     static std::string key(const CostScope &scope, const std::string &name);
     std::string nextETag();

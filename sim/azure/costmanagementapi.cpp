@@ -410,7 +410,6 @@ void CostManagementApi::budgetsEndpoint(const CostScope &scope, const std::strin
             sendError(res, 405, "MethodNotAllowed", "The requested resource does not support http method '" + req.method + "'.");
             return;
         }
-        const auto all = m_budgets.list(scope, now);
         std::size_t offset = 0;
         if (req.has_param("$skiptoken")) {
             try {
@@ -420,12 +419,13 @@ void CostManagementApi::budgetsEndpoint(const CostScope &scope, const std::strin
                 return;
             }
         }
+        std::size_t total = 0;
         Json value = Json::array();
-        const std::size_t end = std::min(all.size(), offset + Budgets::kPageSize);
-        for (std::size_t i = std::min(offset, all.size()); i < end; ++i)
-            value.push_back(all[i]);
+        for (auto &budget : m_budgets.list(scope, now, offset, Budgets::kPageSize, &total))
+            value.push_back(std::move(budget));
+        const std::size_t end = offset + value.size();
         Json body = {{"value", value}};
-        if (end < all.size()) {
+        if (end < total) {
             std::string path = "/subscriptions/" + scope.subscriptionId;
             if (!scope.resourceGroup.empty())
                 path += "/resourceGroups/" + scope.resourceGroup;

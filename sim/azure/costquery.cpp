@@ -22,7 +22,9 @@ std::string lower(std::string s)
 
 bool same(const std::string &a, const std::string &b)
 {
-    return lower(a) == lower(b);
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+           });
 }
 
 CostError bad(const std::string &message)
@@ -441,14 +443,22 @@ CostTable CostQuery::query(const CostLedger &ledger, const CostQueryDefinition &
             }
         }
     }
-    std::map<std::pair<std::int64_t, std::vector<std::string>>, double> sums;
+    // Per date bucket and resource first (cheap under the ledger's lock), then per group.
+    std::map<std::int64_t, std::vector<double>> buckets;
     ledger.visit(d.fromDay * 24, (d.toDay + 1) * 24, [&](std::int64_t hour, const std::vector<double> &amounts) {
         const std::int64_t day = hour / 24;
         const std::int64_t key = d.granularity == "Daily" ? day : d.granularity == "Monthly" ? monthOfDay(day) : 0;
+        auto &bucket = buckets[key];
+        bucket.resize(resources.size(), 0.0);
         for (std::size_t r = 0; r < amounts.size() && r < selected.size(); ++r)
-            if (selected[r] && amounts[r] > 0)
-                sums[{key, groups[r]}] += amounts[r];
+            if (selected[r])
+                bucket[r] += amounts[r];
     });
+    std::map<std::pair<std::int64_t, std::vector<std::string>>, double> sums;
+    for (const auto &[key, bucket] : buckets)
+        for (std::size_t r = 0; r < bucket.size(); ++r)
+            if (bucket[r] > 0)
+                sums[{key, groups[r]}] += bucket[r];
 
     CostTable table;
     for (const auto &column : d.aggregations)
@@ -542,22 +552,56 @@ CostTable CostQuery::forecast(const CostLedger &ledger, const CostQueryDefinitio
     return table;
 }
 
+CostQuery::SpendTable CostQuery::spendTable(const CostLedger &ledger, std::int64_t fromDay, std::int64_t toDay,
+                                            TimePoint now)
+{
+    // Per resource, what forecastDays() sums over the selected ones: linear, so computed once.
+    SpendTable t;
+    t.resources = ledger.resources();
+    const std::size_t n = t.resources.size();
+    t.actual.assign(n, 0.0);
+    t.forecast.assign(n, 0.0);
+    const std::int64_t today = dayOf(now);
+    const std::int64_t nowHour = CostLedger::hourOf(now);
+    ledger.visit(fromDay * 24, (std::min(toDay, today) + 1) * 24, [&](std::int64_t hour, const std::vector<double> &amounts) {
+        for (std::size_t r = 0; r < amounts.size() && r < n; ++r) {
+            t.actual[r] += amounts[r];
+            if (hour / 24 < today)
+                t.forecast[r] += amounts[r];
+        }
+    });
+    const auto rates = ledger.totals(nowHour - 24, nowHour);
+    const auto month = ledger.totals(firstDayOfMonth(monthOfDay(today)) * 24, nowHour + 1);
+    std::int64_t days = 0;
+    std::int64_t firsts = 0;
+    for (std::int64_t d = std::max(fromDay, today); d <= toDay; ++d) {
+        ++days;
+        if (d > today && year_month_day{sys_days{std::chrono::days{d}}}.day() == day{1})
+            ++firsts;
+    }
+    for (std::size_t r = 0; r < n && r < rates.size(); ++r)
+        t.forecast[r] += t.resources[r].chargeType == "Purchase" ? month[r] * static_cast<double>(firsts)
+                                                                 : rates[r] * static_cast<double>(days);
+    return t;
+}
+
+CostQuery::Spend CostQuery::spend(const SpendTable &t, const std::optional<CostFilter> &filter, const CostScope &scope)
+{
+    const auto selected = selection(t.resources, filter, scope, false);
+    Spend s;
+    for (std::size_t r = 0; r < selected.size(); ++r) {
+        if (!selected[r])
+            continue;
+        s.actual += t.actual[r];
+        s.forecast += t.forecast[r];
+    }
+    return s;
+}
+
 CostQuery::Spend CostQuery::spend(const CostLedger &ledger, const std::optional<CostFilter> &filter,
                                   const CostScope &scope, std::int64_t fromDay, std::int64_t toDay, TimePoint now)
 {
-    const auto resources = ledger.resources();
-    const auto selected = selection(resources, filter, scope, false);
-    const Days days = forecastDays(ledger, resources, selected, fromDay, toDay, now, false);
-    const std::int64_t today = dayOf(now);
-    Spend s;
-    for (const auto &[day, cost] : days.actual) {
-        s.actual += cost;
-        if (day < today)
-            s.forecast += cost;
-    }
-    for (const auto &[day, cost] : days.forecast)
-        s.forecast += cost;
-    return s;
+    return spend(spendTable(ledger, fromDay, toDay, now), filter, scope);
 }
 
 } // namespace sim

@@ -98,6 +98,15 @@ public:
     };
     static Spend spend(const CostLedger &ledger, const std::optional<CostFilter> &filter, const CostScope &scope,
                        std::int64_t fromDay, std::int64_t toDay, TimePoint now);
+    // The same per resource, computed once for many budgets of one period.
+    struct SpendTable
+    {
+        std::vector<CostResource> resources;
+        std::vector<double> actual;   // in [fromDay, today]
+        std::vector<double> forecast; // actual before today + forecast from today to toDay
+    };
+    static SpendTable spendTable(const CostLedger &ledger, std::int64_t fromDay, std::int64_t toDay, TimePoint now);
+    static Spend spend(const SpendTable &table, const std::optional<CostFilter> &filter, const CostScope &scope);
 
     static bool inScope(const CostResource &resource, const CostScope &scope);
     static bool matches(const CostFilter &filter, const CostResource &resource, const CostScope &scope);

@@ -64,7 +64,8 @@ std::string CostAccrualController::databaseName(const std::string &service)
     return base + "Db";
 }
 
-CostAccrualController::CostAccrualController(SimContext &context, const TrafficModel &traffic, CostLedger &ledger)
+CostAccrualController::CostAccrualController(SimContext &context, const TrafficModel &traffic, CostLedger &ledger,
+                                             TimePoint start)
     : m_ctx(context)
     , m_traffic(traffic)
     , m_ledger(ledger)
@@ -133,6 +134,8 @@ CostAccrualController::CostAccrualController(SimContext &context, const TrafficM
     purchase.pricingModel = "Reservation";
     purchase.basis = CostResource::Basis::ActualOnly;
     m_purchase = m_ledger.addResource(purchase);
+    backfill(start);
+    m_last = start;
 }
 
 int CostAccrualController::historyPods(const ServiceSpec &s, std::size_t index, TimePoint at) const
@@ -194,11 +197,6 @@ void CostAccrualController::backfill(TimePoint now)
 
 void CostAccrualController::step(TimePoint now)
 {
-    if (m_last == TimePoint()) {
-        backfill(now);
-        m_last = now;
-        return;
-    }
     // Once per virtual second, with the pods running now.
     if (now - m_last < 1s)
         return;

@@ -5,7 +5,7 @@
 // money) and its SQL database's tier; shared infrastructure tagged Service=shared (AKS control plane,
 // the ingress load balancer and its public IP, the Service Bus namespace, the system node pool's
 // reservation when amortized); untagged spend (Log Analytics ingestion following traffic, a storage
-// account, the monthly reservation purchase). At the first step it fills the history from the start of
+// account, the monthly reservation purchase). When it is made it fills the history from the start of
 // last month with the traffic curve and the HPA's usual answer to it, deterministic per seed.
 
 #include "../azure/costledger.h"
@@ -33,7 +33,9 @@ public:
     static constexpr double kLogBytesPerRequest = 50;     // ingested after adaptive sampling
     static constexpr double kLogGbPrice = 2.76;
 
-    CostAccrualController(SimContext &context, const TrafficModel &traffic, CostLedger &ledger);
+    // Fills the history up to `start` at once, so the API has it before the first step (which a large
+    // estate makes wait).
+    CostAccrualController(SimContext &context, const TrafficModel &traffic, CostLedger &ledger, TimePoint start);
     void step(TimePoint now) override;
 
     // The price per hour of an Azure SQL tier ("S2", "GP_Gen5_2" ...); negative when unknown.
