@@ -9,6 +9,7 @@
 #include "labelselector.h"
 #include "patcher.h"
 #include "resourceregistry.h"
+#include "secretcodec.h"
 #include "validator.h"
 #include "watchstream.h"
 
@@ -798,6 +799,8 @@ void ApiServer::create(Call &call, const httplib::Request &req, httplib::Respons
         }
     }
     resetStatusForCreate(*call.info, *body);
+    if (auto bad = SecretCodec::normalize(type, *body)) // stringData → data, base64 checked
+        return sendError(res, *bad);
     const auto errors = Validator::validate(type, *body);
     if (!errors.empty())
         return sendError(res, apistatus::invalid(type, meta.value("name", meta.value("generateName", std::string())), errors));
@@ -845,6 +848,8 @@ void ApiServer::update(Call &call, const httplib::Request &req, httplib::Respons
                 object.erase("status");
         }
     }
+    if (auto bad = SecretCodec::normalize(type, object)) // stringData → data, base64 checked
+        return sendError(res, *bad);
     const auto errors = Validator::validate(type, object);
     if (!errors.empty())
         return sendError(res, apistatus::invalid(type, call.name, errors));
@@ -884,6 +889,8 @@ void ApiServer::patch(Call &call, const httplib::Request &req, httplib::Response
             if (type.namespaced)
                 object["metadata"]["namespace"] = call.ns;
             resetStatusForCreate(*call.info, object);
+            if (auto bad = SecretCodec::normalize(type, object)) // stringData → data, base64 checked
+                return sendError(res, *bad);
             const auto errors = Validator::validate(type, object);
             if (!errors.empty())
                 return sendError(res, apistatus::invalid(type, call.name, errors));
@@ -914,6 +921,8 @@ void ApiServer::patch(Call &call, const httplib::Request &req, httplib::Response
             else
                 object.erase("status");
         }
+        if (auto bad = SecretCodec::normalize(type, object)) // stringData → data, base64 checked
+            return sendError(res, *bad);
         const auto errors = Validator::validate(type, object);
         if (!errors.empty())
             return sendError(res, apistatus::invalid(type, call.name, errors));

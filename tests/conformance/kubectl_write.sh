@@ -63,6 +63,13 @@ expect_eq "the patched connection string reads back" "$restored" "$(k get secret
 check "strategic patch of the Secret (kubectl's default) puts it back" k patch secret productservice-db -n $NS \
   -p "{\"data\":{\"connectionString\":\"$(printf '%s' "$cs" | base64 -w0)\",\"database\":\"$(printf 'ProductDb' | base64 -w0)\"}}"
 expect_eq "the original connection string is back" "$cs" "$(k get secret productservice-db -n $NS -o jsonpath='{.data.connectionString}' | base64 -d)"
+check "stringData patch (write-only: the server encodes it into data)" k patch secret productservice-db -n $NS --type merge \
+  -p '{"stringData":{"probe":"hello"}}'
+expect_eq "stringData landed in data" hello "$(k get secret productservice-db -n $NS -o jsonpath='{.data.probe}' | base64 -d)"
+expect_eq "no stringData is stored" "" "$(k get secret productservice-db -n $NS -o jsonpath='{.stringData}')"
+check_fails "plain text in data is refused like the API server does" 'illegal base64' \
+  k patch secret productservice-db -n $NS --type merge -p '{"data":{"probe":"not base64!"}}'
+check "json patch removes a key" k patch secret productservice-db -n $NS --type json -p '[{"op":"remove","path":"/data/probe"}]'
 expect_match "kubectl get secrets lists the three -db Secrets" 'notificationservice-db.*orderservice-db.*productservice-db' \
   "$(k get secrets -n $NS --no-headers 2>/dev/null | awk '{print $1}' | sort | tr '\n' ' ')"
 

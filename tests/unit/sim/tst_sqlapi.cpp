@@ -13,6 +13,7 @@
 #include "chaosapi.h"
 #include "chaosclient.h"
 #include "kubeconfigwriter.h"
+#include "secretcodec.h"
 
 #include <httplib.h>
 
@@ -456,6 +457,40 @@ private Q_SLOTS:
         QCOMPARE(get(server() + "/databases?api-version=2021-11-01").status, 200);
         QCOMPARE(run({"chaos", "restore-fail"}, out), 2); // no service
         QCOMPARE(run({"chaos", "database-down", "nosuchservice"}, out), 1);
+    }
+
+    void secretsAsTheApiServerDecodesThem()
+    {
+        auto c = client();
+        const std::string path = "/api/v1/namespaces/microservices/secrets/productservice-db";
+        const std::string restored =
+            "Server=tcp:opsdeck-sql.database.windows.net,1433;Initial Catalog=ProductDb-restored;Encrypt=True;";
+        // stringData is write-only: it lands base64-encoded in data.
+        auto r = c.Patch(path, kAdmin, Json{{"stringData", {{"connectionString", restored}}}}.dump(),
+                         "application/merge-patch+json");
+        QVERIFY(r);
+        QCOMPARE(r->status, 200);
+        Json secret = Json::parse(r->body);
+        QVERIFY(!secret.contains("stringData"));
+        QCOMPARE(SqlDatabases::base64Decode(secret["data"]["connectionString"].get<std::string>()), restored);
+        r = c.Get(path, kAdmin);
+        QCOMPARE(SqlDatabases::base64Decode(Json::parse(r->body)["data"]["connectionString"].get<std::string>()), restored);
+        // Plain text in data is refused as the API server refuses it.
+        r = c.Patch(path, kAdmin, Json{{"data", {{"connectionString", "Server=tcp:x;Initial Catalog=y;"}}}}.dump(),
+                    "application/merge-patch+json");
+        QCOMPARE(r->status, 400);
+        QVERIFY2(r->body.find("illegal base64 data at input byte") != std::string::npos, r->body.c_str());
+        r = c.Patch(path, kAdmin, Json{{"data", {{"bad key", "eA=="}}}}.dump(), "application/merge-patch+json");
+        QCOMPARE(r->status, 422);
+        QVERIFY2(r->body.find("data[bad key]") != std::string::npos, r->body.c_str());
+        r = c.Get(path, kAdmin);
+        QCOMPARE(SqlDatabases::base64Decode(Json::parse(r->body)["data"]["connectionString"].get<std::string>()), restored);
+        QCOMPARE(sim::SecretCodec::illegalBase64At("eA=="), -1L);
+        QCOMPARE(sim::SecretCodec::illegalBase64At("eA==\n"), -1L);
+        QCOMPARE(sim::SecretCodec::illegalBase64At("e=A="), 1L);
+        QCOMPARE(sim::SecretCodec::illegalBase64At("eA="), 2L);
+        QCOMPARE(sim::SecretCodec::illegalBase64At("eAb"), 3L);
+        QCOMPARE(sim::SecretCodec::illegalBase64At("a b="), 1L);
     }
 
     void paging()
