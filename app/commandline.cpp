@@ -37,7 +37,20 @@ CommandLine CommandLine::parse(const QStringList &arguments)
     const QCommandLineOption snapshot(QStringLiteral("snapshot"),
                                       QStringLiteral("Connect without a window, write the estate as JSON to FILE, then exit."),
                                       QStringLiteral("FILE.json"));
-    parser.addOptions({help, version, demo, kubeconfig, context, readOnly, screenshot, snapshot, syncTimeout, azureConfig});
+    const QCommandLineOption printQueries(QStringLiteral("print-queries"),
+                                          QStringLiteral("Print every Application Insights query Opsdeck sends, "
+                                                         "separated by lines holding only ----, then exit."));
+    const QCommandLineOption dialect(QStringLiteral("dialect"),
+                                     QStringLiteral("With --print-queries: workspace (default) or classic tables."),
+                                     QStringLiteral("workspace|classic"));
+    const QCommandLineOption service(QStringLiteral("service"),
+                                     QStringLiteral("With --print-queries: only this service (repeatable)."),
+                                     QStringLiteral("NAME"));
+    const QCommandLineOption window(QStringLiteral("window"),
+                                    QStringLiteral("With --print-queries: only this window (default: all four)."),
+                                    QStringLiteral("15m|1h|6h|24h"));
+    parser.addOptions({help, version, demo, kubeconfig, context, readOnly, screenshot, snapshot, syncTimeout, azureConfig,
+                       printQueries, dialect, service, window});
 
     CommandLine result;
     const auto usage = [&result](const QString &message) {
@@ -85,6 +98,14 @@ CommandLine CommandLine::parse(const QStringList &arguments)
     o.screenshot = parser.value(screenshot);
     o.snapshot = parser.value(snapshot);
     o.azureConfig = parser.value(azureConfig);
+    o.printQueries = parser.isSet(printQueries);
+    o.queryDialect = parser.value(dialect);
+    for (const QString &value : parser.values(service))
+        for (const QString &name : value.split(QLatin1Char(','), Qt::SkipEmptyParts))
+            o.queryServices.append(name.trimmed());
+    o.queryWindow = parser.value(window);
+    if (!o.printQueries && (parser.isSet(dialect) || parser.isSet(service) || parser.isSet(window)))
+        return usage(QStringLiteral("--dialect, --service and --window go with --print-queries"));
     if (!o.azureConfig.isEmpty() && !QFileInfo(o.azureConfig).isReadable())
         return usage(QStringLiteral("cannot read Azure config '%1'").arg(o.azureConfig));
     if (o.demo && !o.azureConfig.isEmpty())

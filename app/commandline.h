@@ -18,6 +18,10 @@ struct Options
     QString screenshot; // FILE.png: render the window after the first connection, then exit
     QString snapshot;   // FILE.json: headless, write the estate's snapshot, then exit
     QString azureConfig; // --azure-config FILE (docs/azure-config.md); --demo makes its own
+    bool printQueries = false; // --print-queries: print the telemetry KQL and exit (app/printqueries.h)
+    QString queryDialect;      // --dialect workspace|classic (default workspace)
+    QStringList queryServices; // --service NAME, repeatable or comma-separated; empty: every service
+    QString queryWindow;       // --window 15m|1h|6h|24h; empty: all four
 
     bool headless() const { return !snapshot.isEmpty(); }
 };

@@ -2,6 +2,7 @@
 
 #include "application.h"
 #include "commandline.h"
+#include "printqueries.h"
 #include "subcommand.h"
 
 #include <QApplication>
@@ -49,6 +50,8 @@ int main(int argc, char *argv[])
                    commandLine.exitCode == 0 ? stdout : stderr);
         return commandLine.exitCode;
     }
+    if (commandLine.options.printQueries) // headless, no network: just the rendered templates
+        return printQueries(commandLine.options);
 
     std::unique_ptr<QCoreApplication> app;
     if (commandLine.options.headless()) {
