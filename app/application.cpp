@@ -1,5 +1,6 @@
 #include "application.h"
 
+#include "azure/azuresession.h"
 #include "demoenvironment.h"
 #include "kubeconfigloader.h"
 #include "mainwindow.h"
@@ -23,6 +24,7 @@ namespace Opsdeck {
 namespace {
 
 const QString KubernetesPlugin = QStringLiteral("kubernetes");
+const QStringList AzurePlugins{QStringLiteral("appinsights"), QStringLiteral("costmanagement"), QStringLiteral("azuresql")};
 
 void printError(const QString &text)
 {
@@ -78,10 +80,20 @@ Application::Application(Options options, QObject *parent)
     connect(&m_host, &SourceHost::statusChanged, &m_telemetry, &TelemetryStore::setSourceStatus);
     m_telemetry.setAnalysisSettings(CanaryAnalysisSettings::load(QSettings()));
     connect(&m_store, &ServiceStore::flushed, this, &Application::checkOneShot);
+    // Azure: the config, its secrets (keychain) and who is signed in; a new sign-in restarts the Azure sources.
+    m_azure = new AzureSession(this);
+    connect(m_azure, &AzureSession::ready, this, &Application::startAzureSources);
+    connect(m_azure, &AzureSession::credentialChanged, this, &Application::startAzureSources);
+    connect(m_azure, &AzureSession::failed, this, [this](const Error &error) {
+        printError(describe(error));
+        if (m_window)
+            m_window->showStatus(describe(error));
+    });
     m_syncTimer.setSingleShot(true);
     connect(&m_syncTimer, &QTimer::timeout, this, &Application::onSyncTimeout);
     if (!m_options.headless()) {
         m_window = std::make_unique<MainWindow>(&m_sourceList, &m_store);
+        m_window->setAzureSession(m_azure);
         if (m_options.readOnly)
             m_window->setWindowTitle(QStringLiteral("Opsdeck (read-only)"));
         m_window->setTelemetry(&m_telemetry);
@@ -108,6 +120,8 @@ void Application::start()
     if (!m_options.snapshot.isEmpty() || !m_options.screenshot.isEmpty())
         m_syncTimer.start(std::chrono::seconds(m_options.syncTimeoutSeconds));
 
+    if (!m_options.azureConfig.isEmpty())
+        m_azure->load(m_options.azureConfig);
     if (!m_options.demo) {
         connectCluster(m_options.kubeconfig);
         return;
@@ -115,7 +129,11 @@ void Application::start()
     m_demo = new DemoEnvironment(this);
     setConnection(ConnectionInfo{ConnectionInfo::State::Connecting, {}, {}, {},
                                  tr("Starting the demo estate (%1)…").arg(m_demo->program())});
-    connect(m_demo, &DemoEnvironment::ready, this, [this](const QUrl &, const QString &kubeconfig) { connectCluster(kubeconfig); });
+    connect(m_demo, &DemoEnvironment::ready, this, [this](const QUrl &, const QString &kubeconfig) {
+        if (m_options.azureConfig.isEmpty())
+            m_azure->load(m_demo->azureConfigPath()); // the sim's own, written before it was ready
+        connectCluster(kubeconfig);
+    });
     connect(m_demo, &DemoEnvironment::failed, this, [this](const Error &error) { onConnectionFailed(error, 1); });
     connect(m_demo, &DemoEnvironment::simExited, this, [this](const Error &error) { onConnectionFailed(error, 1); });
     m_demo->start();
@@ -188,6 +206,10 @@ void Application::startSources(const QString &kubeconfigPath, const QStringList 
                 settings.insert(QStringLiteral("context"), context);
                 addSource(plugin.id, QStringLiteral("%1:%2").arg(plugin.id, context), context, settings);
             }
+        } else if (AzurePlugins.contains(plugin.id)) {
+            QVariantMap settings = common;
+            settings.insert(QStringLiteral("context"), contexts.value(0));
+            m_azureSettings.insert(plugin.id, settings); // started with the Azure config: startAzureSources()
         } else {
             QVariantMap settings = common;
             settings.insert(QStringLiteral("context"), contexts.value(0));
@@ -196,6 +218,7 @@ void Application::startSources(const QString &kubeconfigPath, const QStringList 
     }
     m_sourcesStarted = true;
     m_host.startAll();
+    startAzureSources();
     if (!haveKubernetes) {
         const QString where = m_plugins.searchPaths().join(QStringLiteral(", "));
         const Error error{ErrorKind::Plugin, tr("the kubernetes plugin was not found (searched %1)").arg(where),
@@ -224,6 +247,21 @@ void Application::addSource(const QString &pluginId, const QString &sourceId, co
     m_sources.append(entry);
     if (!ok)
         onSourceStatus(sourceId, entry.status);
+}
+
+void Application::startAzureSources()
+{
+    if (!m_sourcesStarted || m_azure->state() != AzureSession::State::Ready)
+        return;
+    const QVariantMap azure = m_azure->config().toSettings();
+    for (auto it = m_azureSettings.cbegin(); it != m_azureSettings.cend(); ++it) {
+        if (m_host.remove(it.key())) // a new sign-in: start again with it
+            m_sources.removeIf([&it](const Source &source) { return source.id == it.key(); });
+        QVariantMap settings = it.value();
+        settings.insert(azure);
+        addSource(it.key(), it.key(), {}, settings);
+        m_azure->setSourceMethod(it.key(), m_azure->methodDescription());
+    }
 }
 
 void Application::onSourceStatus(const QString &sourceId, const SourceStatus &status)

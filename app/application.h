@@ -26,6 +26,7 @@
 
 namespace Opsdeck {
 
+class AzureSession;
 class DemoEnvironment;
 class MainWindow;
 
@@ -62,6 +63,7 @@ private:
     void connectCluster(const QString &kubeconfigPath);
     void startSources(const QString &kubeconfigPath, const QStringList &contexts);
     void addSource(const QString &pluginId, const QString &sourceId, const QString &context, const QVariantMap &settings);
+    void startAzureSources();
     void onSourceStatus(const QString &sourceId, const SourceStatus &status);
     void onConnected(const ClusterVersion &version);
     void onConnectionFailed(const Error &error, int exitCode);
@@ -82,6 +84,8 @@ private:
     SourceHost m_host;
     std::unique_ptr<MainWindow> m_window;
     DemoEnvironment *m_demo = nullptr;
+    AzureSession *m_azure = nullptr;                 // --azure-config, or the demo's
+    QHash<QString, QVariantMap> m_azureSettings;      // Azure plugin id -> its settings before the config's
     ClusterProbe *m_probe = nullptr;
     ConnectionInfo m_connection;
     QStringList m_contexts;

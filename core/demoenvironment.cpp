@@ -69,7 +69,8 @@ void DemoEnvironment::start()
     m_process = new QProcess(this);
     m_process->setProgram(m_program);
     m_process->setArguments(QStringList{QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
-                                        QStringLiteral("--write-kubeconfig"), m_dir->filePath(QStringLiteral("kubeconfig"))}
+                                        QStringLiteral("--write-kubeconfig"), m_dir->filePath(QStringLiteral("kubeconfig")),
+                                        QStringLiteral("--write-azure-config"), azureConfigPath()}
                             + m_extraArgs);
     const pid_t parent = ::getpid();
     // Runs in the child between fork and exec: if we die (even by a crash) the kernel sends SIGTERM.

@@ -3,6 +3,7 @@
 // The simulated estate behind `opsdeck --demo`: starts `opsdeck-sim` as a child process on a free
 // loopback port, waits (asynchronously) for its one ready line
 //   opsdeck-sim ready url=https://127.0.0.1:PORT kubeconfig=/path
+// (it writes the kubeconfig and, with --write-azure-config, azure.json into our temporary folder first)
 // and reports it or a clear error (exited, never ready). The child dies with us: SIGTERM when we exit
 // normally, and PR_SET_PDEATHSIG when we crash. If it dies first, simExited says so.
 
@@ -44,6 +45,8 @@ public:
     bool isReady() const { return m_ready; }
     QUrl url() const { return m_url; }
     QString kubeconfigPath() const { return m_kubeconfig; }
+    // The Azure config the sim writes (--write-azure-config) before its ready line; empty before start().
+    QString azureConfigPath() const { return m_dir ? m_dir->filePath(QStringLiteral("azure.json")) : QString(); }
     QString program() const { return m_program; }
 
 Q_SIGNALS:

@@ -12,6 +12,7 @@
 #include "servicefilterproxymodel.h"
 #include "servicestore.h"
 #include "servicetablemodel.h"
+#include "signindialog.h"
 #include "sourcelistmodel.h"
 #include "telemetrydelegate.h"
 #include "telemetrystore.h"
@@ -412,9 +413,19 @@ QDockWidget *MainWindow::createSourcesDock()
     return dock;
 }
 
+SignInDialog *MainWindow::showAzureSignIn()
+{
+    auto *dialog = new SignInDialog(m_azure, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
+    return dialog;
+}
+
 void MainWindow::createMenus()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&Azure sign-in…"), this, &MainWindow::showAzureSignIn);
+    file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
 

@@ -22,6 +22,7 @@ class QTimer;
 
 namespace Opsdeck {
 
+class AzureSession;
 class CanaryPane;
 class DataSourceTableModel;
 class EventTableModel;
@@ -31,6 +32,7 @@ class ScopeListModel;
 class ServiceFilterProxyModel;
 class ServiceStore;
 class ServiceTableModel;
+class SignInDialog;
 class SourceListModel;
 class TelemetryStore;
 
@@ -58,6 +60,10 @@ public:
     // Health tab's breaker timeline. Without it those columns show "—" and there is no Canary tab.
     void setTelemetry(TelemetryStore *telemetry);
     CanaryPane *canaryPane() const { return m_canaryPane; }
+
+    // Azure sign-in (File → Azure sign-in…): the session it shows; null: no Azure config.
+    void setAzureSession(AzureSession *session) { m_azure = session; }
+    SignInDialog *showAzureSignIn();
 
 Q_SIGNALS:
     // The user picked a telemetry window on the Canary tab (900, 3600, 21600 or 86400 seconds).
@@ -114,6 +120,7 @@ private:
     QLabel *m_statusText = nullptr;
     QLabel *m_contextStatus = nullptr;
     QTimer *m_clock = nullptr;
+    AzureSession *m_azure = nullptr;
 };
 
 } // namespace Opsdeck
