@@ -32,6 +32,28 @@ QHash<qint64, double> byTime(const QList<TelemetryPoint> &points)
     return map;
 }
 
+// The window rarely starts or ends on a bin boundary: its first and last bins hold a fraction of a bin's
+// requests, and on a chart a handful of requests reads as a 0 % or 100 % error rate or a dip in traffic.
+// Those edge bins (fewer than half the median bin's requests) are left off the charts; the window's
+// totals still count them.
+QSet<qint64> partialEdgeBins(const QList<TelemetryPoint> &requests)
+{
+    QSet<qint64> skip;
+    if (requests.size() < 3)
+        return skip;
+    QList<double> values;
+    values.reserve(requests.size());
+    for (const TelemetryPoint &p : requests)
+        values.append(p.value);
+    std::sort(values.begin(), values.end());
+    const double median = values.at(values.size() / 2);
+    for (const TelemetryPoint &edge : {requests.constFirst(), requests.constLast()}) {
+        if (edge.value < median / 2)
+            skip.insert(edge.time.toMSecsSinceEpoch());
+    }
+    return skip;
+}
+
 } // namespace
 
 TelemetryStore::TelemetryStore(ServiceStore *services, QObject *parent)
@@ -230,8 +252,9 @@ QList<TelemetryPoint> TelemetryStore::errorRateSeries(const ServiceKey &key, Tra
     if (!requests || !failed)
         return out;
     const QHash<qint64, double> failures = byTime(failed->series.points);
+    const QSet<qint64> skip = partialEdgeBins(requests->series.points);
     for (const TelemetryPoint &p : requests->series.points) {
-        if (p.value > 0)
+        if (p.value > 0 && !skip.contains(p.time.toMSecsSinceEpoch()))
             out.append(TelemetryPoint{p.time, failures.value(p.time.toMSecsSinceEpoch(), 0.0) / p.value * 100.0});
     }
     return out;
@@ -244,15 +267,27 @@ QList<TelemetryPoint> TelemetryStore::requestRateSeries(const ServiceKey &key, T
     if (!requests)
         return out;
     const double perMinute = 60.0 / std::max(1, requests->series.stepSeconds);
-    for (const TelemetryPoint &p : requests->series.points)
-        out.append(TelemetryPoint{p.time, p.value * perMinute});
+    const QSet<qint64> skip = partialEdgeBins(requests->series.points);
+    for (const TelemetryPoint &p : requests->series.points) {
+        if (!skip.contains(p.time.toMSecsSinceEpoch()))
+            out.append(TelemetryPoint{p.time, p.value * perMinute});
+    }
     return out;
 }
 
 QList<TelemetryPoint> TelemetryStore::p95Series(const ServiceKey &key, Track track) const
 {
     const SeriesEntry *p95 = findSeries(key, track, P95);
-    return p95 ? p95->series.points : QList<TelemetryPoint>();
+    if (!p95)
+        return {};
+    const SeriesEntry *requests = findSeries(key, track, Requests);
+    const QSet<qint64> skip = requests ? partialEdgeBins(requests->series.points) : QSet<qint64>();
+    QList<TelemetryPoint> out;
+    for (const TelemetryPoint &p : p95->series.points) {
+        if (!skip.contains(p.time.toMSecsSinceEpoch()))
+            out.append(p);
+    }
+    return out;
 }
 
 QList<ResilienceEvent> TelemetryStore::resilienceEvents(const ServiceKey &key) const

@@ -69,7 +69,8 @@ public:
     // Window totals of one track; every field nullopt when unknown.
     TrackFigures figures(const ServiceKey &key, Track track) const;
     // Per bin, for charts: failed/requests × 100 (bins without requests left out), requests per minute,
-    // and p95 as reported.
+    // and p95 as reported. A partial first or last bin (under half the median bin's requests: the window
+    // cut it) is left out of all three; figures() still counts it.
     QList<TelemetryPoint> errorRateSeries(const ServiceKey &key, Track track) const;
     QList<TelemetryPoint> requestRateSeries(const ServiceKey &key, Track track) const;
     QList<TelemetryPoint> p95Series(const ServiceKey &key, Track track) const;

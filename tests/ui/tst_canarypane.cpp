@@ -1,7 +1,7 @@
 // Offscreen: the Services table's telemetry columns and the Canary tab, fed synthetic observations the
 // way the appinsights plugin sends them (TelemetrySeries per service, track and metric), plus the
-// resilience events on the Health tab's breaker timeline. With OPSDECK_SCREENSHOT=FILE.png it also
-// writes the window with the Canary tab showing (how docs/canary.png was made before the plugin landed).
+// resilience events on the Health tab's breaker timeline. With OPSDECK_SCREENSHOT_DIR set it also writes
+// canary-synthetic.png and canary-synthetic-health.png (the window on the Canary and Health tabs).
 
 #include "../unit/models/estatebuilder.h"
 #include "../unit/models/telemetrybuilder.h"
@@ -21,6 +21,7 @@
 #include <QClipboard>
 #include <QToolButton>
 #include <QComboBox>
+#include <QDir>
 #include <QLabel>
 #include <QLineSeries>
 #include <QSignalSpy>
@@ -321,8 +322,9 @@ void tst_CanaryPane::rendersOffscreen()
     const QPixmap pane = m_window->canaryPane()->grab();
     QVERIFY(!pane.isNull());
     QVERIFY(pane.height() >= m_window->canaryPane()->errorRateChart()->minimumHeight());
-    const QString target = qEnvironmentVariable("OPSDECK_SCREENSHOT");
-    if (!target.isEmpty()) {
+    const QString dir = qEnvironmentVariable("OPSDECK_SCREENSHOT_DIR");
+    if (!dir.isEmpty()) {
+        const QString target = QDir(dir).filePath(QStringLiteral("canary-synthetic.png"));
         m_window->resize(1360, 900);
         // The telemetry columns in view, and the "Copied" of copyQuery… gone again.
         servicesView()->scrollTo(servicesView()->model()->index(0, ServiceTableModel::CanaryP95Column));

@@ -58,6 +58,7 @@ private Q_SLOTS:
     void keepsTheLatestSeriesAndSumsTheWindow();
     void p95IsWeightedByRequests();
     void derivedSeriesForCharts();
+    void partialEdgeBinsStayOffTheCharts();
     void unlabelledTrackCountsAsStable();
     void changesAreCoalescedPerTick();
     void staleAfterTwiceTheIntervalOrWhenDown();
@@ -133,6 +134,31 @@ void tst_TelemetryStore::derivedSeriesForCharts()
     QCOMPARE(rate.size(), 3);
     QCOMPARE(rate[2].value, 60.0); // 300 per 5-minute bin = 60 per minute
     QVERIFY(store.p95Series(Product, Track::Canary).isEmpty());
+}
+
+void tst_TelemetryStore::partialEdgeBinsStayOffTheCharts()
+{
+    TelemetryStore store;
+    const QDateTime end = QDateTime::currentDateTimeUtc();
+    // The window cut the first and last bins: 3 and 40 requests where a bin holds about 100.
+    const QList<double> requests{3, 100, 96, 104, 40};
+    const QList<double> failed{3, 1, 1, 2, 0};
+    store.apply(telemetryBatch({telemetry(Product, Track::Stable, QStringLiteral("requests"), 5, [&](int i) { return requests[i]; }, end),
+                                telemetry(Product, Track::Stable, QStringLiteral("failedRequests"), 5, [&](int i) { return failed[i]; }, end),
+                                telemetry(Product, Track::Stable, QStringLiteral("p95Ms"), 5, [](int i) { return 100.0 + i; }, end)}));
+    const QList<TelemetryPoint> errors = store.errorRateSeries(Product, Track::Stable);
+    QCOMPARE(errors.size(), 3); // not the 100 % of three requests, nor the last partial bin
+    QCOMPARE(errors.constFirst().value, 1.0);
+    QCOMPARE(store.requestRateSeries(Product, Track::Stable).size(), 3);
+    QCOMPARE(store.p95Series(Product, Track::Stable).size(), 3);
+    QCOMPARE(store.p95Series(Product, Track::Stable).constFirst().value, 101.0);
+    // The window's totals still hold every request.
+    QCOMPARE(store.figures(Product, Track::Stable).requests, std::optional<double>(343));
+    QCOMPARE(store.figures(Product, Track::Stable).failedRequests, std::optional<double>(7));
+    // A last bin at half the median or more is a real bin.
+    const QList<double> full{100, 100, 100, 100, 50};
+    store.apply(telemetryBatch({telemetry(Product, Track::Stable, QStringLiteral("requests"), 5, [&](int i) { return full[i]; }, end)}));
+    QCOMPARE(store.requestRateSeries(Product, Track::Stable).size(), 5);
 }
 
 void tst_TelemetryStore::unlabelledTrackCountsAsStable()
