@@ -3,7 +3,9 @@
 #include "azure/azuresession.h"
 #include "demoenvironment.h"
 #include "kubeconfigloader.h"
+#include "canarypane.h"
 #include "mainwindow.h"
+#include "querybuilder.h"
 
 #include <QDateTime>
 #include <QFile>
@@ -97,6 +99,24 @@ Application::Application(Options options, QObject *parent)
         if (m_options.readOnly)
             m_window->setWindowTitle(QStringLiteral("Opsdeck (read-only)"));
         m_window->setTelemetry(&m_telemetry);
+        // "Copy query" on the Canary tab's charts: the appinsights source's Requests query (error rates, p95
+        // and request rates all come from it), rendered from the same templates with the source's settings.
+        m_window->canaryPane()->setQueryProvider([this](const ServiceKey &, const QString &, int seconds) {
+            QVariantMap settings = m_azureSettings.value(QStringLiteral("appinsights"));
+            if (m_azure->state() == AzureSession::State::Ready)
+                settings.insert(m_azure->config().toSettings());
+            const auto dialect = AppInsights::parseDialect(settings.value(QStringLiteral("dialect"), QStringLiteral("workspace")).toString());
+            const auto window = AppInsights::QueryWindow::fromSeconds(seconds);
+            QStringList services;
+            for (const QString &item : settings.value(QStringLiteral("services")).toStringList())
+                services += item.split(QLatin1Char(','), Qt::SkipEmptyParts);
+            for (QString &name : services)
+                name = name.trimmed();
+            if (!dialect || !window)
+                return QString();
+            const auto builder = AppInsights::QueryBuilder::create(*dialect, services);
+            return builder ? builder->build(AppInsights::TelemetryQuery::Kind::Requests, *window).text : QString();
+        });
         // The Canary tab's window picker drives every Application Insights source (option `window`, seconds).
         connect(m_window.get(), &MainWindow::telemetryWindowRequested, this, [this](int seconds) {
             for (const Source &source : std::as_const(m_sources)) {
