@@ -139,6 +139,16 @@ private Q_SLOTS:
             f.run(static_cast<double>(window.count()), 1s);
             return ledger.totals(0, sim::CostLedger::hourOf(f.clock.now()) + 2)[pods] - before;
         };
+        // The month-end forecast of orderservice, as its budget sees it.
+        const auto forecast = [&] {
+            sim::CostFilter tag;
+            tag.kind = sim::CostFilter::Kind::Tag;
+            tag.name = "Service";
+            tag.values = {"orderservice"};
+            return sim::CostQuery::spend(ledger, tag, kSubscription, dayOf(2026, 11, 1), dayOf(2026, 11, 30), f.clock.now())
+                .forecast;
+        };
+        const double forecastBefore = forecast();
         const double calm = costOver(300s);
         const int calmPods = static_cast<int>(f.podsOf("orderservice", "stable").size());
         QVERIFY(f.simulation->setTrafficSpike("orderservice", 5.0));
@@ -147,6 +157,10 @@ private Q_SLOTS:
         const int spikedPods = static_cast<int>(f.podsOf("orderservice", "stable").size());
         QVERIFY2(spikedPods > calmPods, (std::to_string(calmPods) + " -> " + std::to_string(spikedPods)).c_str());
         QVERIFY2(spiked > calm * 1.5, (std::to_string(calm) + " -> " + std::to_string(spiked)).c_str());
+        // Within the next whole hour the run rate, and with it the forecast to the month's end, goes up.
+        f.run(3600, 2s);
+        QVERIFY2(forecast() > forecastBefore + 1.0,
+                 (std::to_string(forecastBefore) + " -> " + std::to_string(forecast())).c_str());
         // 300 s of N pods at the pod-hour price (pods change a little within the window).
         QVERIFY(std::abs(calm - calmPods * 1.0 * f.simulation->scenario()->costs.nodeHourPrice / 8 * 300 / 3600) < calm * 0.5);
     }
