@@ -198,6 +198,23 @@ private Q_SLOTS:
         QCOMPARE(totals.rows.size(), expected.size());
         for (const auto &row : totals.rows)
             QVERIFY(std::abs(row[0].get<double>() - expected.at(row[2].get<std::string>())) < 1e-6);
+
+        // Last month, actual against amortized: the reservation's purchase (untagged, on the 1st) moves
+        // onto the shared system pool, spread over the month; the total stays.
+        const auto lastMonth = [&](const char *type) {
+            Json body = mtdByService("None");
+            body["type"] = type;
+            body["timeframe"] = "TheLastMonth";
+            std::map<std::string, double> out;
+            for (const auto &row : sim::CostQuery::query(ledger, parsed(body, false, now), kSubscription, now).rows)
+                out[row[2].get<std::string>()] += row[0].get<double>();
+            return out;
+        };
+        const auto actual = lastMonth("ActualCost");
+        const auto amortized = lastMonth("AmortizedCost");
+        QVERIFY(std::abs(actual.at("") - amortized.at("") - sim::CostAccrualController::kReservationMonthly) < 1e-6);
+        QVERIFY(std::abs(amortized.at("shared") - actual.at("shared") - sim::CostAccrualController::kReservationMonthly) < 1e-6);
+        QVERIFY(std::abs(actual.at("orderservice") - amortized.at("orderservice")) < 1e-9);
     }
 
     void queryDimensionsFiltersAndScope()
