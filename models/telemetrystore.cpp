@@ -146,7 +146,7 @@ void TelemetryStore::flush()
     m_timer.stop();
     if (m_dirty.isEmpty())
         return;
-    const QSet<ServiceKey> dirty = std::exchange(m_dirty, {});
+    const QSet<ServiceKey> dirty = resolved(std::exchange(m_dirty, {}));
     Q_EMIT telemetryChanged(dirty);
 }
 
@@ -178,16 +178,45 @@ QList<ServiceKey> TelemetryStore::services() const
     return m_data.keys();
 }
 
+const TelemetryStore::ServiceData *TelemetryStore::dataFor(const ServiceKey &key) const
+{
+    // Application Insights knows no namespaces (and a source may not be told its context): telemetry keyed
+    // without them belongs to the service of that name in the context, whatever its namespace.
+    for (const ServiceKey &candidate : {key, ServiceKey{key.context, {}, key.name}, ServiceKey{{}, {}, key.name}}) {
+        const auto it = m_data.constFind(candidate);
+        if (it != m_data.cend())
+            return &*it;
+    }
+    return nullptr;
+}
+
+QSet<ServiceKey> TelemetryStore::resolved(const QSet<ServiceKey> &keys) const
+{
+    QSet<ServiceKey> out = keys;
+    if (!m_services)
+        return out;
+    for (const ServiceKey &key : keys) {
+        if (!key.ns.isEmpty() && !key.context.isEmpty())
+            continue;
+        for (int row = 0; row < m_services->serviceCount(); ++row) {
+            const ServiceKey &known = m_services->serviceAt(row).key;
+            if (known.name == key.name && (key.context.isEmpty() || known.context == key.context))
+                out.insert(known);
+        }
+    }
+    return out;
+}
+
 bool TelemetryStore::hasTelemetry(const ServiceKey &key) const
 {
-    const auto it = m_data.constFind(key);
-    return it != m_data.cend() && !it->series.isEmpty();
+    const ServiceData *data = dataFor(key);
+    return data && !data->series.isEmpty();
 }
 
 const TelemetryStore::SeriesEntry *TelemetryStore::findSeries(const ServiceKey &key, Track track, const QString &metric) const
 {
-    const auto it = m_data.constFind(key);
-    if (it == m_data.cend())
+    const ServiceData *it = dataFor(key);
+    if (!it)
         return nullptr;
     auto found = it->series.constFind({int(track), metric});
     if (found == it->series.cend() && track == Track::Stable)
@@ -203,8 +232,8 @@ std::optional<TelemetrySeries> TelemetryStore::series(const ServiceKey &key, Tra
 
 std::optional<TelemetryBreakdown> TelemetryStore::breakdown(const ServiceKey &key, Track track, const QString &dimension) const
 {
-    const auto it = m_data.constFind(key);
-    if (it == m_data.cend())
+    const ServiceData *it = dataFor(key);
+    if (!it)
         return std::nullopt;
     const auto found = it->breakdowns.constFind({int(track), dimension});
     return found == it->breakdowns.cend() ? std::nullopt : std::optional(found->breakdown);
@@ -293,8 +322,8 @@ QList<TelemetryPoint> TelemetryStore::p95Series(const ServiceKey &key, Track tra
 QList<ResilienceEvent> TelemetryStore::resilienceEvents(const ServiceKey &key) const
 {
     QList<ResilienceEvent> events;
-    const auto it = m_data.constFind(key);
-    if (it == m_data.cend())
+    const ServiceData *it = dataFor(key);
+    if (!it)
         return events;
     for (const SeriesEntry &entry : it->series) {
         if (!entry.series.metric.startsWith(ResiliencePrefix))
@@ -311,8 +340,8 @@ QList<ResilienceEvent> TelemetryStore::resilienceEvents(const ServiceKey &key) c
 
 int TelemetryStore::windowSeconds(const ServiceKey &key) const
 {
-    const auto it = m_data.constFind(key);
-    if (it == m_data.cend())
+    const ServiceData *it = dataFor(key);
+    if (!it)
         return 0;
     const SeriesEntry *newest = nullptr;
     for (const SeriesEntry &entry : it->series) {
@@ -325,8 +354,8 @@ int TelemetryStore::windowSeconds(const ServiceKey &key) const
 QStringList TelemetryStore::partialReasons(const ServiceKey &key) const
 {
     QStringList reasons;
-    const auto it = m_data.constFind(key);
-    if (it == m_data.cend())
+    const ServiceData *it = dataFor(key);
+    if (!it)
         return reasons;
     for (const SeriesEntry &entry : it->series) {
         if (!entry.series.partial)
@@ -346,8 +375,8 @@ QStringList TelemetryStore::partialReasons(const ServiceKey &key) const
 QDateTime TelemetryStore::lastUpdate(const ServiceKey &key) const
 {
     QDateTime latest;
-    const auto it = m_data.constFind(key);
-    if (it == m_data.cend())
+    const ServiceData *it = dataFor(key);
+    if (!it)
         return latest;
     for (const SeriesEntry &entry : it->series) {
         if (!latest.isValid() || entry.receivedAt > latest)
@@ -377,8 +406,8 @@ void TelemetryStore::setSourceInterval(const QString &sourceId, int seconds)
 
 bool TelemetryStore::isStale(const ServiceKey &key, const QDateTime &now) const
 {
-    const auto it = m_data.constFind(key);
-    if (it == m_data.cend())
+    const ServiceData *it = dataFor(key);
+    if (!it)
         return false;
     // Each series is judged by its own source: one dead source is enough to make the figures stale.
     for (const SeriesEntry &entry : it->series) {

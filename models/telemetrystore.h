@@ -62,6 +62,8 @@ public:
     static constexpr int WeightHistoryLimit = 200;    // changes kept per service
 
     QList<ServiceKey> services() const; // services with telemetry, in no particular order
+    // Lookups by a ServiceStore key also find telemetry reported without a namespace (Application Insights
+    // has none) or without a context, under the same service name.
     bool hasTelemetry(const ServiceKey &key) const;
     // The latest series of a metric; Track::Stable falls back to Track::Unknown (no version label).
     std::optional<TelemetrySeries> series(const ServiceKey &key, Track track, const QString &metric) const;
@@ -138,6 +140,9 @@ private:
         bool down = false;
     };
 
+    const ServiceData *dataFor(const ServiceKey &key) const;
+    // Keys without namespace (or context) also name the ServiceStore's services they stand for.
+    QSet<ServiceKey> resolved(const QSet<ServiceKey> &keys) const;
     const SeriesEntry *findSeries(const ServiceKey &key, Track track, const QString &metric) const;
     void observeWeights(int first, int last);
     void markDirty(const ServiceKey &key);

@@ -66,6 +66,7 @@ private Q_SLOTS:
     void resilienceEventsFromTheirSeries();
     void weightChangesAreRecordedAsTheyHappen();
     void canaryBreakerOpenRollsBack();
+    void telemetryWithoutNamespaceFindsItsService();
     void verdictFromTheFigures();
     void snapshotAddsTelemetryAndVerdict();
     void isoDuration_data();
@@ -322,6 +323,32 @@ void tst_TelemetryStore::canaryBreakerOpenRollsBack()
     const CanaryVerdict v = store.verdict(Product);
     QCOMPARE(v.result, CanaryVerdict::Result::Rollback);
     QCOMPARE(v.reason, QStringLiteral("canary circuit breaker inventoryservice is open"));
+}
+
+void tst_TelemetryStore::telemetryWithoutNamespaceFindsItsService()
+{
+    ServiceStore services;
+    std::vector<Observation> obs = allSynced();
+    append(obs, service(QStringLiteral("productservice"), 3, 1));
+    services.apply(batch(std::move(obs)));
+    services.flush();
+    TelemetryStore store(&services);
+    QSignalSpy changed(&store, &TelemetryStore::telemetryChanged);
+    // Application Insights knows cloud_RoleName, not the namespace: a source told no namespace reports "".
+    const ServiceKey bare{Ctx, {}, QStringLiteral("productservice")};
+    store.apply(telemetryBatch(estate(2, 105, bare)));
+    store.flush();
+    QCOMPARE(changed.size(), 1);
+    QVERIFY(changed.at(0).at(0).value<QSet<ServiceKey>>().contains(Product)); // the table's row hears of it
+    QVERIFY(store.hasTelemetry(Product));
+    QCOMPARE(store.figures(Product, Track::Canary).requests, std::optional<double>(300));
+    QCOMPARE(store.verdict(Product).result, CanaryVerdict::Result::Rollback);
+    QJsonObject root = SnapshotWriter::toJson(services, {Ctx}, {}, QDateTime::currentDateTimeUtc());
+    store.addToSnapshot(root);
+    QCOMPARE(serviceIn(root, QStringLiteral("productservice")).value(QStringLiteral("verdict")).toObject().value(QStringLiteral("result")).toString(),
+             QStringLiteral("rollback"));
+    // Another context's service of the same name is not it.
+    QVERIFY(!store.hasTelemetry(ServiceKey{QStringLiteral("other"), Ns, QStringLiteral("productservice")}));
 }
 
 void tst_TelemetryStore::verdictFromTheFigures()
