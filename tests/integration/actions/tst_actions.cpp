@@ -196,11 +196,11 @@ private:
 
     // ---- kubectl ----
 
-    QPair<int, QString> kubectl(const QStringList &args)
+    QPair<int, QString> kubectl(const QStringList &args, const QString &kubeconfig = {})
     {
         QProcess p;
         p.setProgram(QStringLiteral(OPSDECK_KUBECTL));
-        p.setArguments(QStringList{QStringLiteral("--kubeconfig"), m_kubeconfig, QStringLiteral("--cache-dir"),
+        p.setArguments(QStringList{QStringLiteral("--kubeconfig"), kubeconfig.isEmpty() ? m_kubeconfig : kubeconfig, QStringLiteral("--cache-dir"),
                                    m_testDir->filePath(QStringLiteral("kube-cache")), QStringLiteral("--request-timeout=30s"),
                                    QStringLiteral("-n"), kNs}
                        + args);
@@ -740,6 +740,53 @@ private Q_SLOTS:
         const auto third = confirm(canary, typed(QStringLiteral("productservice")));
         QVERIFY(third && third->state == OperationStatus::State::Succeeded);
         QVERIFY(image(QStringLiteral("productservice-canary")).endsWith(u":1.5.0-beta2"));
+    }
+
+    // The same undo by kubectl on a second sim of the same seed: the Deployment ends up the same.
+    void rolloutUndoMatchesKubectl()
+    {
+        QVERIFY(addProvider(kAdmin));
+        QProcess other;
+        const QString otherKubeconfig = m_testDir->filePath(QStringLiteral("other-kubeconfig"));
+        other.setProgram(QStringLiteral(OPSDECK_SIM_PATH));
+        other.setArguments({QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"), QStringLiteral("--speed"),
+                            QStringLiteral("20"), QStringLiteral("--write-kubeconfig"), otherKubeconfig});
+        other.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        other.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
+        other.start();
+        QVERIFY(other.waitForStarted(10000));
+        QByteArray out;
+        QTRY_VERIFY_WITH_TIMEOUT((out += other.readAllStandardOutput()).contains("opsdeck-sim ready"), 30000);
+
+        for (const QString &deployment : {QStringLiteral("orderservice-stable"), QStringLiteral("notificationservice-stable")}) {
+            const QString service = deployment.section(u'-', 0, 0);
+            QUuid id;
+            QVERIFY(preview(makeRequest(QStringLiteral("rollout-undo"), service), nullptr, &id));
+            const auto done = confirm(id, typed(service));
+            QVERIFY2(done && done->state == OperationStatus::State::Succeeded, done ? qPrintable(done->message) : "no answer");
+            const auto [rc, text] = kubectl({QStringLiteral("rollout"), QStringLiteral("undo"), QStringLiteral("deployment/") + deployment},
+                                            otherKubeconfig);
+            QVERIFY2(rc == 0 && text.contains(u"rolled back"), qPrintable(text));
+            // Template and annotations (the revision once each controller has caught up) agree.
+            // kubectl's Go types write the template's empty creationTimestamp as null (a real API server
+            // shows it on every template); the sim keeps what it was sent. Equal otherwise.
+            const auto read = [&](const QString &kubeconfig) {
+                return kubectl({QStringLiteral("get"), QStringLiteral("deployment/") + deployment, QStringLiteral("-o"),
+                                QStringLiteral("jsonpath={.spec.template}{\"\\n\"}{.metadata.annotations}")},
+                               kubeconfig)
+                    .second.remove(QStringLiteral("\"creationTimestamp\":null,"));
+            };
+            QVERIFY(read({}).contains(u"\"containers\""));
+            QString ours = read({});
+            QString theirs = read(otherKubeconfig);
+            for (QDeadlineTimer deadline(20000); ours != theirs && !deadline.hasExpired(); QTest::qWait(500)) {
+                ours = read({});
+                theirs = read(otherKubeconfig);
+            }
+            QCOMPARE(ours, theirs);
+        }
+        other.terminate();
+        other.waitForFinished(10000);
     }
 
     void scaleAndRestart()
