@@ -200,6 +200,7 @@ void CanaryPane::refresh()
         m_partial->hide();
         for (TelemetryChart *chart : {m_errorRate, m_latency, m_requestRate})
             chart->clear();
+        Q_EMIT verdictChanged({}, {});
         return;
     }
     const QDateTime now = QDateTime::currentDateTimeUtc();
@@ -211,6 +212,9 @@ void CanaryPane::refresh()
     if (look == Health::Unhealthy || look == Health::Degraded) // the word and icon first; the colour repeats them
         palette.setColor(QPalette::WindowText, HealthStyle::color(look));
     m_verdict->setPalette(palette);
+    Q_EMIT verdictChanged(m_verdict->text(), tr("Canary analysis over %1, advisory only: compares the canary with stable "
+                                                "(error rate, p95, canary breakers); nothing acts on it")
+                                                 .arg(TelemetryStore::isoDuration(m_telemetry->windowSeconds(m_key))));
 
     const int window = m_telemetry->windowSeconds(m_key);
     if (window > 0)

@@ -53,6 +53,9 @@ public:
 
 Q_SIGNALS:
     void windowChanged(int seconds);
+    // The selected service's verdict as one line ("Roll back: canary error rate …") and a tooltip; empty
+    // text when there is nothing to judge. Sent on every refresh (the Actions panel shows it).
+    void verdictChanged(const QString &text, const QString &toolTip);
 
 private:
     void refresh();

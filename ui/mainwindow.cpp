@@ -1,5 +1,6 @@
 #include "mainwindow.h"
 
+#include "actionpanel.h"
 #include "canarypane.h"
 #include "datasourcetablemodel.h"
 #include "eventtablemodel.h"
@@ -486,6 +487,11 @@ void MainWindow::setTelemetry(TelemetryStore *telemetry)
     m_detailTabs->setTabToolTip(CanaryTab, tr("Canary against stable: verdict, error rate, p95 and request rate over the window (Ctrl+5)"));
     m_canaryPane->setService(m_selected);
     connect(m_canaryPane, &CanaryPane::windowChanged, this, &MainWindow::telemetryWindowRequested);
+    // The verdict also stands next to the action buttons (issue 6), when the Actions panel exists.
+    connect(m_canaryPane, &CanaryPane::verdictChanged, this, [this](const QString &text, const QString &toolTip) {
+        if (auto *panel = findChild<ActionPanel *>())
+            panel->setVerdict(text, toolTip);
+    });
     QAction *canary = new QAction(tr("&Canary"), this);
     canary->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_5));
     connect(canary, &QAction::triggered, this, [this] {

@@ -202,8 +202,12 @@ void tst_CanaryPane::canaryTabShowsVerdictAndCharts()
     QVERIFY(pane->errorRateChart()->minimumHeight() > 100); // DESIGN §12
     QVERIFY(pane->errorRateChart()->accessibleDescription().startsWith(QStringLiteral("Error rate: latest stable")));
 
-    // Another service: its own verdict.
+    // Another service: its own verdict, also sent on for the Actions panel.
+    QSignalSpy verdicts(pane, &CanaryPane::verdictChanged);
     QVERIFY(m_window->selectService(Orders));
+    QVERIFY(!verdicts.isEmpty());
+    QCOMPARE(verdicts.constLast().at(0).toString(), pane->verdictLabel()->text());
+    QVERIFY(verdicts.constLast().at(1).toString().contains(QStringLiteral("advisory only")));
     QVERIFY2(pane->verdictLabel()->text().startsWith(QStringLiteral("Not enough data: only 450 canary requests")) ||
                  pane->verdictLabel()->text().startsWith(QStringLiteral("Healthy")),
              qPrintable(pane->verdictLabel()->text()));
