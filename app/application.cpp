@@ -2,6 +2,7 @@
 
 #include "azure/azuresession.h"
 #include "demoenvironment.h"
+#include "journalcommand.h"
 #include "kubeconfigloader.h"
 #include "canarypane.h"
 #include "mainwindow.h"
@@ -98,6 +99,7 @@ Application::Application(Options options, QObject *parent)
         m_window->setAzureSession(m_azure);
         if (m_options.readOnly)
             m_window->setWindowTitle(QStringLiteral("Opsdeck (read-only)"));
+        openJournal();
         m_window->setTelemetry(&m_telemetry);
         // "Copy query" on the Canary tab's charts: the appinsights source's Requests query (error rates, p95
         // and request rates all come from it), rendered from the same templates with the source's settings.
@@ -130,6 +132,33 @@ Application::Application(Options options, QObject *parent)
 Application::~Application()
 {
     m_host.stopAll(); // sources first: they may be talking to the demo estate
+    m_window.reset(); // its dialogs watch the action service
+    m_providers.clear();
+}
+
+void Application::openJournal()
+{
+    m_actions.setReadOnly(m_options.readOnly);
+    m_actions.setUserResolver([this](const ServiceKey &service) { return m_contextUsers.value(service.context); });
+    if (const Result<void> opened = m_journal.open(journalFilePath()); !opened) {
+        printError(describe(opened.error()));
+        m_window->showStatus(tr("Actions are off: %1").arg(describe(opened.error())));
+        return;
+    }
+    m_window->setActions(&m_actions, &m_journal, m_options.readOnly);
+}
+
+void Application::addActionProvider(const QString &pluginId, const QString &sourceId, const QVariantMap &settings)
+{
+    ActionProviderFactory *factory = m_plugins.actionProviderFactory(pluginId);
+    if (!factory || !m_window || !m_journal.isOpen())
+        return;
+    std::unique_ptr<ActionProvider> provider = factory->createActionProvider(SourceConfig{sourceId, settings});
+    if (!provider)
+        return;
+    m_actions.addProvider(provider.get());
+    m_window->addActionProvider(provider.get());
+    m_providers.push_back(std::move(provider));
 }
 
 void Application::start()
@@ -194,6 +223,8 @@ void Application::connectCluster(const QString &kubeconfigPath)
             primary = *connection;
         if (!m_contexts.contains(connection->contextName))
             m_contexts << connection->contextName;
+        if (const std::optional<KubeconfigContext> context = kubeconfig->context(connection->contextName))
+            m_contextUsers.insert(context->name, context->user);
     }
 
     QString message = m_options.demo ? tr("Demo estate (opsdeck-sim)") : QString();
@@ -225,6 +256,7 @@ void Application::startSources(const QString &kubeconfigPath, const QStringList 
                 QVariantMap settings = common;
                 settings.insert(QStringLiteral("context"), context);
                 addSource(plugin.id, QStringLiteral("%1:%2").arg(plugin.id, context), context, settings);
+                addActionProvider(plugin.id, QStringLiteral("%1:%2").arg(plugin.id, context), settings);
             }
         } else if (AzurePlugins.contains(plugin.id)) {
             QVariantMap settings = common;

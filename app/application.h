@@ -9,7 +9,9 @@
 #include "clusterprobe.h"
 #include "commandline.h"
 #include "connectioninfo.h"
+#include "actionservice.h"
 #include "error.h"
+#include "journal.h"
 #include "pluginloader.h"
 #include "servicestore.h"
 #include "snapshotwriter.h"
@@ -63,6 +65,8 @@ private:
     void connectCluster(const QString &kubeconfigPath);
     void startSources(const QString &kubeconfigPath, const QStringList &contexts);
     void addSource(const QString &pluginId, const QString &sourceId, const QString &context, const QVariantMap &settings);
+    void openJournal();
+    void addActionProvider(const QString &pluginId, const QString &sourceId, const QVariantMap &settings);
     void startAzureSources();
     void onSourceStatus(const QString &sourceId, const SourceStatus &status);
     void onConnected(const ClusterVersion &version);
@@ -82,6 +86,10 @@ private:
     ServiceStore m_store;
     TelemetryStore m_telemetry{&m_store}; // after m_store: it watches the store's canary weights
     SourceHost m_host;
+    Journal m_journal;                                    // the action journal (app data, or $OPSDECK_DATA_DIR)
+    ActionService m_actions{m_journal};
+    std::vector<std::unique_ptr<ActionProvider>> m_providers; // one per kubernetes context
+    QHash<QString, QString> m_contextUsers;                // context -> kubeconfig user, for the journal
     std::unique_ptr<MainWindow> m_window;
     DemoEnvironment *m_demo = nullptr;
     AzureSession *m_azure = nullptr;                 // --azure-config, or the demo's

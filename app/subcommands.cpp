@@ -1,11 +1,17 @@
 #include "subcommand.h"
 
+#include "actcommand.h"
+#include "journalcommand.h"
+
 namespace Opsdeck {
 
 QList<Subcommand> subcommands()
 {
     // Each command adds itself here: {name, summary, &runXCommand, needsGui}.
-    return {};
+    return {
+        {QStringLiteral("act"), QStringLiteral("Run an action on a service (canary-weight, promote, abort, undo, scale, restart)"), &runActCommand, false},
+        {QStringLiteral("journal"), QStringLiteral("Print the action journal, newest first"), &runJournalCommand, false},
+    };
 }
 
 const Subcommand *findSubcommand(const QString &name)

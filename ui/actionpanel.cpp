@@ -1,6 +1,7 @@
 #include "actionpanel.h"
 
 #include "actionpreviewdialog.h"
+#include "actionprovider.h"
 #include "actionservice.h"
 
 #include <QComboBox>
@@ -85,6 +86,7 @@ ActionPanel::ActionPanel(ActionService *service, QWidget *parent)
     : QWidget(parent)
     , m_actions(service)
 {
+    qRegisterMetaType<ActionPreviewDialog *>();
     setAccessibleName(tr("Actions"));
     auto *grid = new QGridLayout(this);
     grid->setContentsMargins(6, 6, 6, 6);
@@ -179,6 +181,12 @@ ActionPanel::ActionPanel(ActionService *service, QWidget *parent)
     m_refresh->setInterval(2000);
     connect(m_refresh, &QTimer::timeout, this, &ActionPanel::refresh);
     m_refresh->start();
+    // An action changes what applies next (no canary after abort): ask again.
+    if (m_actions)
+        connect(m_actions, &ActionService::finished, this, [this] {
+            checkPermissions();
+            refresh();
+        });
     refresh();
 }
 
@@ -191,8 +199,31 @@ ActionPreviewDialog *ActionPanel::dialog() const
 
 void ActionPanel::setService(const ServiceKey &service)
 {
+    const bool changed = !(m_service == service);
     m_service = service;
+    if (changed)
+        checkPermissions();
     refresh();
+}
+
+void ActionPanel::addProvider(ActionProvider *provider)
+{
+    if (!provider || m_providers.contains(provider))
+        return;
+    m_providers.append(provider);
+    if (provider->metaObject()->indexOfSignal("permissionsChecked(Opsdeck::ServiceKey)") >= 0)
+        connect(provider, SIGNAL(permissionsChecked(Opsdeck::ServiceKey)), this, SLOT(refresh()));
+    checkPermissions();
+}
+
+void ActionPanel::checkPermissions()
+{
+    if (m_service.name.isEmpty() || m_readOnly)
+        return;
+    for (const QPointer<ActionProvider> &provider : std::as_const(m_providers)) {
+        if (provider && provider->metaObject()->indexOfSlot("checkPermissions(Opsdeck::ServiceKey)") >= 0)
+            QMetaObject::invokeMethod(provider, "checkPermissions", Qt::QueuedConnection, Q_ARG(Opsdeck::ServiceKey, m_service));
+    }
 }
 
 void ActionPanel::setReadOnly(bool readOnly)
@@ -200,6 +231,11 @@ void ActionPanel::setReadOnly(bool readOnly)
     m_readOnly = readOnly;
     setVisible(!readOnly);
     refresh();
+}
+
+void ActionPanel::setVisible(bool visible)
+{
+    QWidget::setVisible(visible && !m_readOnly);
 }
 
 void ActionPanel::setVerdict(const QString &text, const QString &tooltip)
@@ -219,8 +255,6 @@ void ActionPanel::refresh()
     QList<ActionDescriptor> actions;
     if (!m_readOnly && m_actions && !m_service.name.isEmpty())
         actions = m_actions->actionsFor(m_service);
-    if (m_readOnly)
-        setVisible(false);
     int shown = 0;
     for (const QString &id : knownActions()) {
         QPushButton *button = m_buttons.value(id);

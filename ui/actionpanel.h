@@ -24,6 +24,7 @@ class QTimer;
 namespace Opsdeck {
 
 class ActionPreviewDialog;
+class ActionProvider;
 class ActionService;
 
 class ActionPanel : public QWidget
@@ -37,11 +38,20 @@ public:
     void setService(const ServiceKey &service);
     ServiceKey service() const { return m_service; }
     void setReadOnly(bool readOnly);
+    // Read-only wins: the panel stays hidden whoever asks to show it.
+    void setVisible(bool visible) override;
     // The verdict of the canary analysis, one line for people; empty hides it.
     void setVerdict(const QString &text, const QString &tooltip = {});
 
+    // A provider that checks permissions in the background (a `checkPermissions(Opsdeck::ServiceKey)`
+    // slot answered by `permissionsChecked(Opsdeck::ServiceKey)`) is asked whenever the service changes.
+    void addProvider(ActionProvider *provider);
+
+public Q_SLOTS:
     // Re-reads which actions apply and whether they are allowed (providers learn permissions over time).
     void refresh();
+
+public:
 
     // The request a button would send now, from the pickers' values.
     ActionRequest requestFor(const QString &actionId) const;
@@ -66,6 +76,7 @@ Q_SIGNALS:
 private:
     void trigger(const QString &actionId);
     void updateWeightPicker();
+    void checkPermissions();
 
     ActionService *m_actions = nullptr;
     ServiceKey m_service;
@@ -82,6 +93,7 @@ private:
     QLabel *m_empty = nullptr;
     QTimer *m_refresh = nullptr;
     QPointer<ActionPreviewDialog> m_dialog;
+    QList<QPointer<ActionProvider>> m_providers;
 };
 
 } // namespace Opsdeck

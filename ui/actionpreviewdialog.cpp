@@ -84,7 +84,7 @@ ActionPreviewDialog::ActionPreviewDialog(ActionService *service, ActionRequest r
         m_request.id = QUuid::createUuid();
     setWindowTitle(tr("%1 — %2").arg(title, m_request.service.name));
     setAccessibleName(tr("Preview of %1").arg(title));
-    resize(780, 560);
+    resize(900, 580);
 
     auto *layout = new QVBoxLayout(this);
     m_summary = plainLabel(tr("Action"), this);
@@ -216,6 +216,11 @@ void ActionPreviewDialog::onPreviewReady(const ActionPreview &preview)
             affected << object;
     }
     m_changes->resizeColumnsToContents();
+    // Long annotation paths must not push from → to out of sight: cap them (the tooltip has all of it).
+    const int em = m_changes->fontMetrics().horizontalAdvance(QLatin1Char('M'));
+    m_changes->setColumnWidth(0, qMin(m_changes->columnWidth(0), 30 * em));
+    m_changes->setColumnWidth(1, qMin(m_changes->columnWidth(1), 34 * em));
+    m_changes->setTextElideMode(Qt::ElideMiddle);
     m_affected->setText(affected.isEmpty() ? tr("Affected objects: none (nothing would change)")
                                            : tr("Affected objects: %1").arg(affected.join(QStringLiteral(", "))));
     m_warnings->setText(preview.warnings.isEmpty() ? QString() : tr("Warning: %1").arg(preview.warnings.join(QStringLiteral("\nWarning: "))));

@@ -1,6 +1,7 @@
 #include "mainwindow.h"
 
 #include "actionpanel.h"
+#include "actionpanel.h"
 #include "canarypane.h"
 #include "datasourcetablemodel.h"
 #include "eventtablemodel.h"
@@ -8,6 +9,7 @@
 #include "healthdelegate.h"
 #include "healthpane.h"
 #include "healthstyle.h"
+#include "journalview.h"
 #include "podtablemodel.h"
 #include "scopelistmodel.h"
 #include "servicefilterproxymodel.h"
@@ -507,6 +509,63 @@ void MainWindow::setTelemetry(TelemetryStore *telemetry)
         addAction(canary);
 }
 
+void MainWindow::setActions(ActionService *service, Journal *journal, bool readOnly)
+{
+    if (m_historyDock || !service || !journal)
+        return;
+    QMenu *view = nullptr;
+    for (QMenu *menu : menuBar()->findChildren<QMenu *>()) {
+        if (menu->title() == tr("&View"))
+            view = menu;
+    }
+    if (view)
+        view->addSeparator();
+    if (!readOnly) { // --read-only hides every action
+        m_actionPanel = new ActionPanel(service, this);
+        m_actionsDock = new QDockWidget(tr("Actions"), this);
+        m_actionsDock->setObjectName(QStringLiteral("actionsDock"));
+        m_actionsDock->setAccessibleName(tr("Actions panel"));
+        m_actionsDock->setFeatures(QDockWidget::DockWidgetClosable | QDockWidget::DockWidgetMovable);
+        m_actionsDock->setWidget(m_actionPanel);
+        addDockWidget(Qt::RightDockWidgetArea, m_actionsDock);
+        splitDockWidget(m_sourcesDock, m_actionsDock, Qt::Vertical);
+        m_actionPanel->setService(m_selected);
+        if (view) {
+            QAction *toggle = m_actionsDock->toggleViewAction();
+            toggle->setText(tr("&Actions panel"));
+            toggle->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T));
+            view->addAction(toggle);
+        }
+    }
+    m_journalView = new JournalView(journal, service, this);
+    m_journalView->setReadOnly(readOnly);
+    m_historyDock = new QDockWidget(tr("History"), this);
+    m_historyDock->setObjectName(QStringLiteral("historyDock"));
+    m_historyDock->setAccessibleName(tr("History panel"));
+    m_historyDock->setFeatures(QDockWidget::DockWidgetClosable | QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
+    m_historyDock->setWidget(m_journalView);
+    addDockWidget(Qt::BottomDockWidgetArea, m_historyDock);
+    if (view) {
+        QAction *toggle = m_historyDock->toggleViewAction();
+        toggle->setText(tr("&History"));
+        toggle->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_H));
+        view->addAction(toggle);
+    }
+    // Interrupted actions need a decision: show them at start; otherwise History waits to be asked for.
+    m_historyDock->setVisible(m_journalView->interruptedCount() > 0);
+    connect(m_journalView, &JournalView::interruptedFound, m_historyDock, &QWidget::show);
+    connect(m_historyDock, &QDockWidget::visibilityChanged, m_journalView, [this](bool visible) {
+        if (visible)
+            m_journalView->refresh();
+    });
+}
+
+void MainWindow::addActionProvider(ActionProvider *provider)
+{
+    if (m_actionPanel)
+        m_actionPanel->addProvider(provider);
+}
+
 void MainWindow::showDetailTab(DetailTab tab)
 {
     m_detailTabs->setCurrentIndex(int(tab));
@@ -530,6 +589,8 @@ void MainWindow::onCurrentServiceChanged()
     m_podModel->setService(m_selected);
     m_eventModel->setService(m_selected);
     m_healthPane->setService(m_selected);
+    if (m_actionPanel)
+        m_actionPanel->setService(m_selected);
     if (m_canaryPane)
         m_canaryPane->setService(m_selected);
     updateDetailTitle();

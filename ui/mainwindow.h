@@ -22,6 +22,11 @@ class QTimer;
 
 namespace Opsdeck {
 
+class ActionPanel;
+class ActionProvider;
+class ActionService;
+class Journal;
+class JournalView;
 class AzureSession;
 class CanaryPane;
 class DataSourceTableModel;
@@ -56,6 +61,20 @@ public:
     enum DetailTab { PodsTab = 0, HealthTab = 1, CanaryTab = 2 };
     void showDetailTab(DetailTab tab);
     HealthPane *healthPane() const { return m_healthPane; }
+    // Costs (issue 7): the Costs dock (View → Costs, Ctrl+6) and the Services table's Cost (MTD) column.
+    void setCosts(CostStore *costs);
+    CostsView *costsView() const { return m_costsView; }
+    QDockWidget *costsDock() const { return m_costsDock; }
+    // Actions (issue 6): the Actions dock for the selected service (none in read-only mode) and the
+    // History dock over the journal (View → History, Ctrl+H), which opens by itself when interrupted
+    // actions wait for a decision.
+    void setActions(ActionService *service, Journal *journal, bool readOnly);
+    // A provider whose permission checks the Actions dock asks for when a service is selected.
+    void addActionProvider(ActionProvider *provider);
+    ActionPanel *actionPanel() const { return m_actionPanel; }
+    JournalView *journalView() const { return m_journalView; }
+    QDockWidget *actionsDock() const { return m_actionsDock; }
+    QDockWidget *historyDock() const { return m_historyDock; }
     // Telemetry: the Services table's error-rate and p95 columns, the Canary tab, resilience events on the
     // Health tab's breaker timeline. Without it those columns show "—" and there is no Canary tab.
     void setTelemetry(TelemetryStore *telemetry);
@@ -106,6 +125,10 @@ private:
     QTableView *m_events = nullptr;
     QTabWidget *m_detailTabs = nullptr;
     HealthPane *m_healthPane = nullptr;
+    ActionPanel *m_actionPanel = nullptr;
+    JournalView *m_journalView = nullptr;
+    QDockWidget *m_actionsDock = nullptr;
+    QDockWidget *m_historyDock = nullptr;
     CanaryPane *m_canaryPane = nullptr;
     DataSourceTableModel *m_dataSources = nullptr;
     QTableView *m_dataSourceView = nullptr;

@@ -138,7 +138,8 @@ TestActionProvider::Planned TestActionProvider::plan(const ActionRequest &reques
                                   QString::number(s.canaryReplicas), QStringLiteral("0")};
         p.steps << step(QStringLiteral("Set canary weight to 0 %"), ingressPath)
                 << step(QStringLiteral("Scale the canary to 0"),
-                        QStringLiteral("PATCH /apis/apps/v1/namespaces/%1/deployments/%2-canary/scale").arg(ns, name));
+                        QStringLiteral("PATCH /apis/apps/v1/namespaces/%1/deployments/%2-canary/scale").arg(ns, name),
+                        action == QLatin1String("promote"));
     } else if (action == QLatin1String("rollout-undo")) {
         const int to = intParameter(request, QStringLiteral("toRevision")).value_or(0) > 0
             ? *intParameter(request, QStringLiteral("toRevision"))

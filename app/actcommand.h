@@ -1,0 +1,16 @@
+#pragma once
+
+// `opsdeck act ACTION --service S [--context C] [--namespace N] [--track stable|canary] [N]
+// [--to-revision N] [--dry-run] [--yes] [--json]` (CLI.md, issue 6 §6): the same ActionService and
+// journal as the app. Without --yes it prints the preview and exits 3 (nothing changed); --dry-run
+// prints the server-side dry run's diff and exits 0; --yes applies, with progress on stderr, and exits
+// 0 only on success. Refusals (403, 409, invalid value) exit 3, API or network failures 1, usage 2.
+// OPSDECK_ACTION_PLUGIN picks another action plugin than "kubernetes" (tests: "test-actions").
+
+#include <QStringList>
+
+namespace Opsdeck {
+
+int runActCommand(const QStringList &arguments);
+
+} // namespace Opsdeck
