@@ -1,0 +1,27 @@
+#pragma once
+
+// The alert rules' thresholds and durations (issue 9 §1), kept in QSettings under "alerts/…". There is no
+// settings page yet (a later step of issue 9): edit the settings file, or call save() from that page.
+
+class QSettings;
+
+namespace Opsdeck {
+
+struct AlertSettings
+{
+    double errorRatePercent = 5.0;     // error-rate-high: stable's error rate above this over the window …
+    double errorRateMinRequests = 100; // … with at least this many stable requests (fewer: no judgement)
+    int hpaAtMaxSeconds = 300;         // hpa-at-max: currentReplicas == maxReplicas for longer than this
+    int podsNotReadySeconds = 180;     // pods-not-ready: a pod not Ready / in CrashLoopBackOff for longer than this
+    int healthSeconds = 60;            // health-unhealthy / health-degraded: held for longer than this
+    double staleFactor = 3.0;          // source-down: no success for this many intervals counts as down
+    int holdDownSeconds = 60;          // an alert ends only after its condition stayed clear this long
+    int evaluateIntervalSeconds = 10;  // attach(): re-evaluation tick for durations and hold-downs
+    int historyLimit = 1000;           // alerts kept in history()
+
+    static AlertSettings load(const QSettings &settings);
+    void save(QSettings &settings) const;
+    friend bool operator==(const AlertSettings &, const AlertSettings &) = default;
+};
+
+} // namespace Opsdeck
