@@ -5,6 +5,7 @@
 #include "journalcommand.h"
 #include "kubeconfigloader.h"
 #include "canarypane.h"
+#include "costsview.h"
 #include "mainwindow.h"
 #include "querybuilder.h"
 
@@ -79,6 +80,7 @@ Application::Application(Options options, QObject *parent)
 {
     connect(&m_host, &SourceHost::statusChanged, this, &Application::onSourceStatus);
     connect(&m_host, &SourceHost::observationsReady, &m_store, &ServiceStore::apply);
+    connect(&m_host, &SourceHost::observationsReady, &m_costs, &CostStore::apply);
     connect(&m_host, &SourceHost::observationsReady, &m_telemetry, &TelemetryStore::apply);
     connect(&m_host, &SourceHost::statusChanged, &m_telemetry, &TelemetryStore::setSourceStatus);
     m_telemetry.setAnalysisSettings(CanaryAnalysisSettings::load(QSettings()));
@@ -96,6 +98,12 @@ Application::Application(Options options, QObject *parent)
     connect(&m_syncTimer, &QTimer::timeout, this, &Application::onSyncTimeout);
     if (!m_options.headless()) {
         m_window = std::make_unique<MainWindow>(&m_sourceList, &m_store);
+        m_window->setCosts(&m_costs);
+        // The Costs view's refresh button and scope box drive the costmanagement source.
+        connect(m_window->costsView(), &CostsView::refreshRequested, this, [this] { m_host.refresh(QStringLiteral("costmanagement")); });
+        connect(m_window->costsView(), &CostsView::scopeRequested, this, [this](const QString &scope) {
+            m_host.setOption(QStringLiteral("costmanagement"), QStringLiteral("scope"), scope);
+        });
         m_window->setAzureSession(m_azure);
         if (m_options.readOnly)
             m_window->setWindowTitle(QStringLiteral("Opsdeck (read-only)"));
@@ -445,6 +453,7 @@ int Application::writeSnapshot()
     for (const Error &error : m_plugins.errors())
         pluginErrors.append(error.message);
     root.insert(QStringLiteral("pluginErrors"), pluginErrors);
+    m_costs.addToSnapshot(root);
     m_telemetry.addToSnapshot(root);
 
     QSaveFile file(m_options.snapshot);

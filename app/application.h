@@ -13,6 +13,7 @@
 #include "error.h"
 #include "journal.h"
 #include "pluginloader.h"
+#include "coststore.h"
 #include "servicestore.h"
 #include "snapshotwriter.h"
 #include "sourcehost.h"
@@ -84,6 +85,7 @@ private:
     PluginLoader m_plugins;
     SourceListModel m_sourceList;
     ServiceStore m_store;
+    CostStore m_costs; // fed by the costmanagement source (issue 7)
     TelemetryStore m_telemetry{&m_store}; // after m_store: it watches the store's canary weights
     SourceHost m_host;
     Journal m_journal;                                    // the action journal (app data, or $OPSDECK_DATA_DIR)

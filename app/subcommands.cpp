@@ -1,6 +1,7 @@
 #include "subcommand.h"
 
 #include "actcommand.h"
+#include "costscommand.h"
 #include "journalcommand.h"
 
 namespace Opsdeck {
@@ -10,6 +11,7 @@ QList<Subcommand> subcommands()
     // Each command adds itself here: {name, summary, &runXCommand, needsGui}.
     return {
         {QStringLiteral("act"), QStringLiteral("Run an action on a service (canary-weight, promote, abort, undo, scale, restart)"), &runActCommand, false},
+        {QStringLiteral("costs"), QStringLiteral("Print the cost per service of an Azure scope: month to date, last month, forecast, budgets"), &runCostsCommand, false},
         {QStringLiteral("journal"), QStringLiteral("Print the action journal, newest first"), &runJournalCommand, false},
     };
 }

@@ -6,6 +6,7 @@
 #include <QBarSet>
 #include <QChart>
 #include <QLineSeries>
+#include <QMap>
 #include <QPen>
 #include <QStackedBarSeries>
 #include <QValueAxis>
@@ -129,7 +130,8 @@ void CostCharts::fillDaily(QChart *chart, const CostStore &store)
         y->setRange(0, top * 1.1);
         y->applyNiceNumbers();
         auto *line = new QLineSeries;
-        line->setName(QObject::tr("Budget per day (%1: %2)").arg(budgetName, CostFormat::money(*budget, store.currency())));
+        line->setName(QObject::tr("Budget ÷ days (%1)").arg(CostFormat::money(*budget, store.currency())));
+        Q_UNUSED(budgetName)
         line->append(-0.5, pace);
         line->append(days - 0.5, pace);
         QPen pen(QColor(0xd5, 0x5e, 0x00));
@@ -163,23 +165,27 @@ void CostCharts::fillDetail(QChart *chart, const CostStore &store, const QString
     actual->setName(QObject::tr("Spent"));
     auto *ahead = new QLineSeries;
     ahead->setName(QObject::tr("Forecast"));
+    // Cumulative at the end of each day: whole days solid; from the start of asOf's day (spent so far
+    // plus the rest of it) dashed, to month end.
+    const QDate asOf = store.asOf();
     double total = 0.0;
     actual->append(0, 0);
-    QDate lastActual;
     for (const CostPoint &p : line.daily) {
-        if (p.forecast)
+        if (p.forecast || (asOf.isValid() && p.date >= asOf))
             continue;
         total += p.amount;
         actual->append(p.date.day(), total);
-        lastActual = p.date;
     }
-    ahead->append(lastActual.isValid() ? lastActual.day() : 0, total);
-    double projected = total;
+    ahead->append(asOf.isValid() ? asOf.day() - 1 : 0, total);
+    QMap<int, double> rest;
     for (const CostPoint &p : line.daily) {
-        if (!p.forecast)
-            continue;
-        projected += p.amount;
-        ahead->append(p.date.day(), projected);
+        if (p.forecast || (asOf.isValid() && p.date >= asOf))
+            rest[p.date.day()] += p.amount;
+    }
+    double projected = total;
+    for (auto it = rest.cbegin(); it != rest.cend(); ++it) {
+        projected += it.value();
+        ahead->append(it.key(), projected);
     }
     QPen actualPen(CostCharts::serviceColor(0));
     actualPen.setWidth(3);

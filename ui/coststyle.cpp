@@ -2,6 +2,9 @@
 
 #include "healthstyle.h"
 
+#include <QPainter>
+#include <QPixmap>
+
 namespace Opsdeck {
 
 QString CostStyle::word(BudgetLevel level)
@@ -28,8 +31,23 @@ QIcon CostStyle::icon(BudgetLevel level)
         return {};
     case BudgetLevel::Under50:
         return HealthStyle::icon(Health::Healthy);
-    case BudgetLevel::From50:
-        return QIcon::fromTheme(QStringLiteral("dialog-information"), HealthStyle::icon(Health::Unknown));
+    case BudgetLevel::From50: {
+        // An "i" in a blue disc, drawn once: no status icon of the theme means "half spent".
+        static const QIcon half = [] {
+            QPixmap pixmap(32, 32);
+            pixmap.fill(Qt::transparent);
+            QPainter painter(&pixmap);
+            painter.setRenderHint(QPainter::Antialiasing);
+            painter.setPen(Qt::NoPen);
+            painter.setBrush(color(BudgetLevel::From50));
+            painter.drawEllipse(QRectF(1, 1, 30, 30));
+            painter.setBrush(Qt::white);
+            painter.drawEllipse(QRectF(13.5, 6, 5, 5));
+            painter.drawRoundedRect(QRectF(13.5, 13, 5, 13), 1.5, 1.5);
+            return QIcon(pixmap);
+        }();
+        return QIcon::fromTheme(QStringLiteral("dialog-information"), half);
+    }
     case BudgetLevel::From80:
         return HealthStyle::icon(Health::Degraded);
     case BudgetLevel::Over100:

@@ -17,6 +17,8 @@
 #include "servicetablemodel.h"
 #include "signindialog.h"
 #include "sourcelistmodel.h"
+#include "costcolumnproxymodel.h"
+#include "costsview.h"
 #include "telemetrydelegate.h"
 #include "telemetrystore.h"
 
@@ -574,7 +576,7 @@ void MainWindow::showDetailTab(DetailTab tab)
 bool MainWindow::selectService(const ServiceKey &key)
 {
     const QModelIndex source = m_serviceModel->indexOf(key);
-    const QModelIndex index = m_serviceProxy->mapFromSource(source);
+    const QModelIndex index = m_serviceProxy->mapFromSource(m_costColumn ? m_costColumn->mapFromSource(source) : source);
     if (!index.isValid())
         return false;
     m_services->setCurrentIndex(index);
@@ -685,6 +687,36 @@ void MainWindow::updateSourcesSummary()
     if (errors > 0)
         text += QStringLiteral(", ") + tr("%n failed to load", nullptr, errors);
     m_sourcesSummary->setText(text);
+}
+
+void MainWindow::setCosts(CostStore *costs)
+{
+    if (m_costsDock || !costs)
+        return;
+    // The Cost (MTD) column sits between the Services model and its filter: the table knows nothing of costs.
+    m_costColumn = new CostColumnProxyModel(costs, this);
+    m_costColumn->setSourceModel(m_serviceModel);
+    m_serviceProxy->setSourceModel(m_costColumn);
+    m_services->setColumnWidth(m_costColumn->costColumn(), m_services->fontMetrics().horizontalAdvance(QLatin1Char('M')) * 8);
+
+    m_costsView = new CostsView(costs, this);
+    m_costsDock = new QDockWidget(tr("Costs"), this);
+    m_costsDock->setObjectName(QStringLiteral("costsDock"));
+    m_costsDock->setAccessibleName(tr("Costs panel"));
+    m_costsDock->setFeatures(QDockWidget::DockWidgetClosable | QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
+    m_costsDock->setWidget(m_costsView);
+    addDockWidget(Qt::BottomDockWidgetArea, m_costsDock);
+    m_costsDock->hide(); // asked for with View → Costs
+    for (QMenu *menu : menuBar()->findChildren<QMenu *>()) {
+        if (menu->title() == tr("&View")) {
+            QAction *toggle = m_costsDock->toggleViewAction();
+            toggle->setText(tr("&Costs"));
+            toggle->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_6));
+            toggle->setToolTip(tr("Cost per service, forecast and budgets (Cost Management)"));
+            menu->addAction(toggle);
+            break;
+        }
+    }
 }
 
 } // namespace Opsdeck

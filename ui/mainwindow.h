@@ -29,6 +29,9 @@ class Journal;
 class JournalView;
 class AzureSession;
 class CanaryPane;
+class CostColumnProxyModel;
+class CostStore;
+class CostsView;
 class DataSourceTableModel;
 class EventTableModel;
 class HealthPane;
@@ -61,6 +64,10 @@ public:
     enum DetailTab { PodsTab = 0, HealthTab = 1, CanaryTab = 2 };
     void showDetailTab(DetailTab tab);
     HealthPane *healthPane() const { return m_healthPane; }
+    // Costs (issue 7): the Costs dock (View → Costs, Ctrl+6) and the Services table's Cost (MTD) column.
+    void setCosts(CostStore *costs);
+    CostsView *costsView() const { return m_costsView; }
+    QDockWidget *costsDock() const { return m_costsDock; }
     // Costs (issue 7): the Costs dock (View → Costs, Ctrl+6) and the Services table's Cost (MTD) column.
     void setCosts(CostStore *costs);
     CostsView *costsView() const { return m_costsView; }
@@ -143,6 +150,9 @@ private:
     QLabel *m_statusText = nullptr;
     QLabel *m_contextStatus = nullptr;
     QTimer *m_clock = nullptr;
+    CostColumnProxyModel *m_costColumn = nullptr;
+    CostsView *m_costsView = nullptr;
+    QDockWidget *m_costsDock = nullptr;
     AzureSession *m_azure = nullptr;
 };
 

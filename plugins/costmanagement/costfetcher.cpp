@@ -84,8 +84,9 @@ QByteArray CostFetcher::forecastBody(const QDate &from, const QDate &to, const Q
                            {QStringLiteral("timeframe"), QStringLiteral("Custom")}, // the only one forecast takes
                            {QStringLiteral("timePeriod"), timePeriod(from, to)},
                            {QStringLiteral("dataset"), dataset},
-                           {QStringLiteral("includeActualCost"), false},
-                           // Today's cost so far is in the month to date; its Forecast row is then the rest of the day.
+                           // Both: today's cost so far comes as an Actual row (already in the month to date, dropped)
+                           // and today's Forecast row is only the rest of the day.
+                           {QStringLiteral("includeActualCost"), true},
                            {QStringLiteral("includeFreshPartialCost"), true}};
     return QJsonDocument(body).toJson(QJsonDocument::Compact);
 }

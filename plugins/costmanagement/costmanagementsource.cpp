@@ -32,11 +32,7 @@ std::optional<CostFetcher::Period> periodFrom(const QString &word)
 
 } // namespace
 
-CostManagementSource::CostManagementSource()
-{
-    m_timer.setSingleShot(true);
-    connect(&m_timer, &QTimer::timeout, this, &CostManagementSource::fetchNow);
-}
+CostManagementSource::CostManagementSource() = default;
 
 CostManagementSource::~CostManagementSource() = default;
 
@@ -80,6 +76,9 @@ QString CostManagementSource::periodWord() const
 void CostManagementSource::start()
 {
     m_stopped = false;
+    m_timer = new QTimer(this);
+    m_timer->setSingleShot(true);
+    connect(m_timer, &QTimer::timeout, this, &CostManagementSource::fetchNow);
     m_net = new QNetworkAccessManager(this);
     ResilientClient::Settings resilience;
     resilience.timeout = std::chrono::milliseconds(m_requestTimeoutMs);
@@ -96,7 +95,8 @@ void CostManagementSource::start()
 void CostManagementSource::stop()
 {
     m_stopped = true;
-    m_timer.stop();
+    if (m_timer)
+        m_timer->stop();
     delete m_fetcher;
     m_fetcher = nullptr;
     m_cache.reset();
@@ -146,7 +146,7 @@ void CostManagementSource::fetchNow()
         m_pending = true;
         return;
     }
-    m_timer.stop();
+    m_timer->stop();
     CostFetcher *fetcher = m_fetcher;
     fetcher->fetch(QDateTime::currentDateTimeUtc().date(), [this, fetcher](const Result<CostAnswers> &answers) {
         if (fetcher == m_fetcher) // not a fetcher replaced by a new scope
@@ -187,7 +187,7 @@ void CostManagementSource::onFetched(const Result<CostAnswers> &answers)
         fetchNow();
         return;
     }
-    m_timer.start(next);
+    m_timer->start(next);
 }
 
 void CostManagementSource::refresh()

@@ -70,7 +70,7 @@ private:
     CostFetcher *m_fetcher = nullptr;
     std::unique_ptr<CostCache> m_cache;
     std::optional<QSslConfiguration> m_ssl;
-    QTimer m_timer;
+    QTimer *m_timer = nullptr; // made in start(), on the source's own thread
     bool m_pending = false;   // a refresh was asked for while one ran
     bool m_haveData = false;  // something (cached or fresh) was published for the scope
     int m_failures = 0;

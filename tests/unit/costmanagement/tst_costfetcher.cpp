@@ -79,6 +79,7 @@ private Q_SLOTS:
         const QByteArray f = CostFetcher::forecastBody(QDate(2026, 11, 10), QDate(2026, 11, 30), QStringLiteral("Service"), QStringLiteral("cart"));
         QVERIFY(f.contains(R"("timeframe":"Custom")"));
         QVERIFY(f.contains(R"("includeFreshPartialCost":true)"));
+        QVERIFY(f.contains(R"("includeActualCost":true)"));
         QVERIFY(f.contains(R"("timePeriod":{"from":"2026-11-10T00:00:00+00:00","to":"2026-11-30T23:59:59+00:00"})"));
         QVERIFY(f.contains(R"("filter":{"tags":{"name":"Service","operator":"In","values":["cart"]}})"));
         QVERIFY(!f.contains("grouping"));
