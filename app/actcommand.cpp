@@ -372,15 +372,20 @@ int runActCommand(const QStringList &arguments)
         finish(ExitCode::Failed);
     });
     QObject::connect(&service, &ActionService::operationChanged, &loop, [&](const OperationStatus &status) {
-        if (status.requestId != id || status.isFinal())
+        if (status.requestId != id || status.isFinal() || status.message.isEmpty())
             return;
-        int done = 0;
-        for (const ActionStep &step : status.steps)
-            done += step.state == ActionStep::State::Succeeded ? 1 : 0;
+        // "[i/n]" counts the step running now (or the last one done, between two steps).
+        int current = 0;
+        for (int i = 0; i < status.steps.size(); ++i) {
+            if (status.steps[i].state == ActionStep::State::Running || status.steps[i].state == ActionStep::State::Succeeded)
+                current = i + 1;
+            if (status.steps[i].state == ActionStep::State::Running)
+                break;
+        }
         const QString line = status.steps.isEmpty()
             ? QStringLiteral("opsdeck act: %1\n").arg(status.message)
-            : QStringLiteral("opsdeck act: [%1/%2] %3\n").arg(std::min(done + 1, int(status.steps.size()))).arg(status.steps.size()).arg(status.message);
-        if (line != lastProgress && !status.message.isEmpty())
+            : QStringLiteral("opsdeck act: [%1/%2] %3\n").arg(std::max(current, 1)).arg(status.steps.size()).arg(status.message);
+        if (line != lastProgress)
             err(line);
         lastProgress = line;
     });
