@@ -1,7 +1,6 @@
 #include "mainwindow.h"
 
 #include "actionpanel.h"
-#include "actionpanel.h"
 #include "canarypane.h"
 #include "datasourcetablemodel.h"
 #include "eventtablemodel.h"

@@ -68,10 +68,6 @@ public:
     void setCosts(CostStore *costs);
     CostsView *costsView() const { return m_costsView; }
     QDockWidget *costsDock() const { return m_costsDock; }
-    // Costs (issue 7): the Costs dock (View → Costs, Ctrl+6) and the Services table's Cost (MTD) column.
-    void setCosts(CostStore *costs);
-    CostsView *costsView() const { return m_costsView; }
-    QDockWidget *costsDock() const { return m_costsDock; }
     // Actions (issue 6): the Actions dock for the selected service (none in read-only mode) and the
     // History dock over the journal (View → History, Ctrl+H), which opens by itself when interrupted
     // actions wait for a decision.
