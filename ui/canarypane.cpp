@@ -112,7 +112,11 @@ CanaryPane::CanaryPane(TelemetryStore *telemetry, QWidget *parent)
     setTabOrder(m_errorRate, m_latency);
     setTabOrder(m_latency, m_requestRate);
 
-    connect(m_window, &QComboBox::activated, this, [this](int index) { Q_EMIT windowChanged(m_window->itemData(index).toInt()); });
+    connect(m_window, &QComboBox::activated, this, [this](int index) {
+        m_requestedWindow = m_window->itemData(index).toInt();
+        Q_EMIT windowChanged(m_requestedWindow);
+        refresh();
+    });
     if (m_telemetry) {
         connect(m_telemetry, &TelemetryStore::telemetryChanged, this, [this](const QSet<ServiceKey> &services) {
             if (services.contains(m_key))
@@ -179,6 +183,7 @@ void CanaryPane::setService(const ServiceKey &key)
 
 void CanaryPane::setWindowSeconds(int seconds)
 {
+    m_requestedWindow = 0;
     const int index = m_window->findData(seconds);
     if (index >= 0)
         m_window->setCurrentIndex(index); // currentIndexChanged, not activated: no windowChanged
@@ -216,15 +221,18 @@ void CanaryPane::refresh()
                                                 "(error rate, p95, canary breakers); nothing acts on it")
                                                  .arg(TelemetryStore::isoDuration(m_telemetry->windowSeconds(m_key))));
 
+    // The picker shows the figures' window, except while a newly picked one is on its way.
     const int window = m_telemetry->windowSeconds(m_key);
-    if (window > 0)
+    if (window > 0 && (m_requestedWindow == 0 || window == m_requestedWindow))
         setWindowSeconds(window);
+    const QString pending = m_requestedWindow > 0 ? tr("   ·   asking for %1…").arg(m_window->currentText()) : QString();
     const QDateTime updated = m_telemetry->lastUpdate(m_key);
     const bool stale = m_telemetry->isStale(m_key, now);
     m_figures->setText(QStringLiteral("%1   ·   %2   ·   %3")
                            .arg(trackText(tr("Stable"), m_telemetry->figures(m_key, Track::Stable)),
                                 trackText(tr("Canary"), m_telemetry->figures(m_key, Track::Canary)),
-                                stale ? tr("stale, last update %1").arg(Format::ago(updated, now)) : tr("updated %1").arg(Format::ago(updated, now))));
+                                stale ? tr("stale, last update %1").arg(Format::ago(updated, now)) : tr("updated %1").arg(Format::ago(updated, now)))
+                       + pending);
     m_figures->setToolTip(tr("Last update %1").arg(Format::absoluteTime(updated)));
     const QStringList partial = m_telemetry->partialReasons(m_key);
     m_partial->setText(tr("partial: %1").arg(partial.join(QStringLiteral("; "))));

@@ -74,6 +74,7 @@ private:
     TelemetryChart *m_requestRate;
     QTimer *m_tick;
     QueryProvider m_queries;
+    int m_requestedWindow = 0; // picked, not yet answered: the picker keeps it meanwhile
     QHash<QString, QToolButton *> m_copyButtons;
 };
 

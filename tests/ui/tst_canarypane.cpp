@@ -255,10 +255,16 @@ void tst_CanaryPane::windowPickerAsksForAWindow()
     QTest::keyClick(pane->windowPicker(), Qt::Key_Down);
     QCOMPARE(asked.size(), 1);
     QCOMPARE(asked.at(0).at(0).toInt(), 3600);
+    // Until the 1 h figures arrive the picker keeps the choice (15-minute data refreshing meanwhile).
+    m_telemetry.apply(telemetryBatch(badCanary(QDateTime::currentDateTimeUtc())));
+    m_telemetry.flush();
+    QCOMPARE(pane->windowSeconds(), 3600);
+    QVERIFY2(pane->figuresLabel()->text().endsWith(QStringLiteral("asking for 1 h…")), qPrintable(pane->figuresLabel()->text()));
     // The sources' answer (a 1 h series) sets the picker without asking again.
     m_telemetry.apply(telemetryBatch(trackTelemetry(Product, Track::Stable, 60, 400, 2, 120, QDateTime::currentDateTimeUtc(), 3600)));
     m_telemetry.flush();
     QCOMPARE(pane->windowSeconds(), 3600);
+    QVERIFY(!pane->figuresLabel()->text().contains(QStringLiteral("asking")));
     QCOMPARE(asked.size(), 1);
     pane->setWindowSeconds(900);
     QCOMPARE(asked.size(), 1);
