@@ -697,6 +697,8 @@ void MainWindow::setCosts(CostStore *costs)
     m_costColumn->setSourceModel(m_serviceModel);
     m_serviceProxy->setSourceModel(m_costColumn);
     m_services->setColumnWidth(m_costColumn->costColumn(), m_services->fontMetrics().horizontalAdvance(QLatin1Char('M')) * 8);
+    // Shown beside the scaling figures, not past the last column (a visual move: the model keeps its order).
+    m_services->horizontalHeader()->moveSection(m_costColumn->costColumn(), ServiceTableModel::CanaryWeightColumn + 1);
 
     m_costsView = new CostsView(costs, this);
     m_costsDock = new QDockWidget(tr("Costs"), this);
