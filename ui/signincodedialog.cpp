@@ -32,8 +32,9 @@ SignInCodeDialog::SignInCodeDialog(DeviceCodeFlow *flow, QWidget *parent)
 
     auto *layout = new QVBoxLayout(this);
     auto *intro = plainLabel(tr("Instructions"), this);
-    intro->setText(tr("Open the page below in a browser on any device and enter the code. Opsdeck signs you in "
-                      "as soon as you have done so."));
+    intro->setText(
+        tr("Open the page below in a browser on any device and enter the code. Opsdeck signs you in "
+           "as soon as you have done so."));
     layout->addWidget(intro);
 
     auto *form = new QFormLayout;
@@ -96,7 +97,7 @@ SignInCodeDialog::SignInCodeDialog(DeviceCodeFlow *flow, QWidget *parent)
             setStatus(tr("Waiting for you to sign in… (checking every %1 s)").arg(seconds));
         });
     } else {
-        onFailed(Error{ErrorKind::Config, tr("no sign-in is running"), {}, std::nullopt});
+        onFailed(Error { ErrorKind::Config, tr("no sign-in is running"), {}, std::nullopt });
     }
     setMinimumWidth(460);
 }
@@ -133,14 +134,16 @@ void SignInCodeDialog::onCodeReady(const DeviceCodeFlow::Prompt &prompt)
 
 void SignInCodeDialog::onSignedIn(const DeviceCodeFlow::SignIn &result)
 {
-    setStatus(tr("Signed in as %1 to tenant %2.").arg(result.principal.isEmpty() ? tr("(unknown)") : result.principal,
-                                                      result.tenantId));
+    setStatus(tr("Signed in as %1 to tenant %2.")
+                  .arg(result.principal.isEmpty() ? tr("(unknown)") : result.principal, result.tenantId));
     finished();
 }
 
 void SignInCodeDialog::onFailed(const Error &error)
 {
-    setStatus(tr("Sign-in failed: %1").arg(error.hint.isEmpty() ? error.message : error.message + QStringLiteral(" — ") + error.hint));
+    setStatus(
+        tr("Sign-in failed: %1")
+            .arg(error.hint.isEmpty() ? error.message : error.message + QStringLiteral(" — ") + error.hint));
     finished();
 }
 

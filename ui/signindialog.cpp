@@ -70,7 +70,7 @@ SignInDialog::SignInDialog(AzureSession *session, QWidget *parent)
     m_sourcesView = new QTreeWidget(this);
     m_sourcesView->setAccessibleName(tr("Azure sources and how each authenticates"));
     m_sourcesView->setRootIsDecorated(false);
-    m_sourcesView->setHeaderLabels({tr("Source"), tr("Authenticates with")});
+    m_sourcesView->setHeaderLabels({ tr("Source"), tr("Authenticates with") });
     m_sourcesView->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
     m_sourcesView->setMinimumHeight(90);
     sourcesTitle->setBuddy(m_sourcesView);
@@ -101,10 +101,11 @@ SignInDialog::SignInDialog(AzureSession *session, QWidget *parent)
         if (!m_session)
             return;
         bool ok = false;
-        const QString secret = QInputDialog::getText(this, tr("Client secret"),
-                                                     tr("Client secret of service principal %1 (kept in the system keychain):")
-                                                         .arg(m_session->config().clientId),
-                                                     QLineEdit::Password, {}, &ok);
+        const QString secret
+            = QInputDialog::getText(this, tr("Client secret"),
+                                    tr("Client secret of service principal %1 (kept in the system keychain):")
+                                        .arg(m_session->config().clientId),
+                                    QLineEdit::Password, {}, &ok);
         if (ok && !secret.isEmpty())
             m_session->storeClientSecret(secret);
     });
@@ -158,7 +159,7 @@ void SignInDialog::refresh()
     m_sourcesView->clear();
     if (!m_session || m_session->state() == AzureSession::State::None) {
         m_config->setText(tr("No Azure config: start Opsdeck with --azure-config FILE, or --demo"));
-        for (QLabel *label : {m_tenant, m_authority, m_signedIn, m_expires, m_method, m_secrets})
+        for (QLabel *label : { m_tenant, m_authority, m_signedIn, m_expires, m_method, m_secrets })
             label->setText(tr("—"));
         return;
     }
@@ -177,12 +178,14 @@ void SignInDialog::refresh()
     } else if (m_session->signInError()) {
         m_signedIn->setText(tr("Not signed in: %1").arg(describe(*m_session->signInError())));
     } else {
-        m_signedIn->setText(m_session->state() == AzureSession::State::Ready ? tr("Checking…") : tr("Not signed in"));
+        m_signedIn->setText(m_session->state() == AzureSession::State::Ready ? tr("Checking…")
+                                                                             : tr("Not signed in"));
     }
     const QDateTime expires = m_session->tokenExpiresOn();
     if (expires.isValid()) {
         const qint64 minutes = QDateTime::currentDateTimeUtc().secsTo(expires) / 60;
-        m_expires->setText(tr("%1 (in %n min)", nullptr, int(minutes)).arg(QLocale().toString(expires.toLocalTime(), QLocale::ShortFormat)));
+        m_expires->setText(tr("%1 (in %n min)", nullptr, int(minutes))
+                               .arg(QLocale().toString(expires.toLocalTime(), QLocale::ShortFormat)));
         m_expires->setToolTip(expires.toString(Qt::ISODate));
     } else {
         m_expires->setText(tr("—"));
@@ -194,7 +197,7 @@ void SignInDialog::refresh()
                            : tr("Kept in memory for this session: %1").arg(secrets->fallbackReason()));
     const QMap<QString, QString> methods = m_session->sourceMethods();
     for (auto it = methods.cbegin(); it != methods.cend(); ++it)
-        new QTreeWidgetItem(m_sourcesView, {it.key(), it.value()});
+        new QTreeWidgetItem(m_sourcesView, { it.key(), it.value() });
 }
 
 } // namespace Opsdeck

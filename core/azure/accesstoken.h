@@ -12,9 +12,9 @@ namespace Opsdeck {
 
 struct AccessToken
 {
-    QByteArray value;    // the JWT, for "Authorization: Bearer <value>"
+    QByteArray value; // the JWT, for "Authorization: Bearer <value>"
     QDateTime expiresOn; // UTC
-    QString resource;    // e.g. https://api.loganalytics.io
+    QString resource; // e.g. https://api.loganalytics.io
 };
 
 } // namespace Opsdeck

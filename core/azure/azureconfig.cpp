@@ -10,11 +10,13 @@ namespace Opsdeck {
 
 namespace {
 
-const QStringList kCredentials{QStringLiteral("clientSecret"), QStringLiteral("refreshToken"), QStringLiteral("azureCli")};
+const QStringList kCredentials { QStringLiteral("clientSecret"), QStringLiteral("refreshToken"),
+                                 QStringLiteral("azureCli") };
 
 tl::unexpected<Error> configError(const QString &message)
 {
-    return makeError(ErrorKind::Config, message, QStringLiteral("see docs/azure-config.md for the file format"));
+    return makeError(ErrorKind::Config, message,
+                     QStringLiteral("see docs/azure-config.md for the file format"));
 }
 
 // A string member, or an error naming the key when it is there but not a string.
@@ -57,7 +59,8 @@ Result<AzureConfig> AzureConfig::load(const QString &path)
 {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
-        return makeError(ErrorKind::Config, QStringLiteral("cannot read the Azure config %1: %2").arg(path, file.errorString()),
+        return makeError(ErrorKind::Config,
+                         QStringLiteral("cannot read the Azure config %1: %2").arg(path, file.errorString()),
                          QStringLiteral("pass an existing file to --azure-config"));
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(file.readAll(), &parseError);
@@ -79,7 +82,8 @@ Result<AzureConfig> AzureConfig::load(const QString &path)
         config->raw.insert(QStringLiteral("caFile"), config->caFile);
     }
     if (!config->caFile.isEmpty() && !QFileInfo(config->caFile).isReadable())
-        return makeError(ErrorKind::Config, QStringLiteral("%1: caFile %2 cannot be read").arg(path, config->caFile),
+        return makeError(ErrorKind::Config,
+                         QStringLiteral("%1: caFile %2 cannot be read").arg(path, config->caFile),
                          QStringLiteral("point caFile at a PEM certificate, or leave it out for real Azure"));
     return config;
 }
@@ -88,22 +92,33 @@ Result<AzureConfig> AzureConfig::fromJson(const QJsonObject &object)
 {
     AzureConfig c;
     c.raw = object;
-    struct Text { const char *key; QString *target; };
-    for (const Text &t : {Text{"tenantId", &c.tenantId}, Text{"clientId", &c.clientId},
-                          Text{"clientSecret", &c.clientSecret}, Text{"subscriptionId", &c.subscriptionId},
-                          Text{"resourceGroup", &c.resourceGroup}, Text{"workspaceId", &c.workspaceId},
-                          Text{"appId", &c.appId}, Text{"caFile", &c.caFile},
-                          Text{"refreshToken", &c.refreshToken}}) {
+    struct Text
+    {
+        const char *key;
+        QString *target;
+    };
+    for (const Text &t :
+         { Text { "tenantId", &c.tenantId }, Text { "clientId", &c.clientId },
+           Text { "clientSecret", &c.clientSecret }, Text { "subscriptionId", &c.subscriptionId },
+           Text { "resourceGroup", &c.resourceGroup }, Text { "workspaceId", &c.workspaceId },
+           Text { "appId", &c.appId }, Text { "caFile", &c.caFile },
+           Text { "refreshToken", &c.refreshToken } }) {
         auto value = stringAt(object, QString::fromLatin1(t.key));
         if (!value)
             return tl::unexpected(value.error());
         *t.target = *value;
     }
-    struct Url { const char *key; QUrl *target; QUrl fallback; };
-    for (const Url &u : {Url{"authorityHost", &c.authorityHost, defaultAuthorityHost()},
-                         Url{"armEndpoint", &c.armEndpoint, defaultArmEndpoint()},
-                         Url{"logAnalyticsEndpoint", &c.logAnalyticsEndpoint, defaultLogAnalyticsEndpoint()},
-                         Url{"appInsightsEndpoint", &c.appInsightsEndpoint, defaultAppInsightsEndpoint()}}) {
+    struct Url
+    {
+        const char *key;
+        QUrl *target;
+        QUrl fallback;
+    };
+    for (const Url &u :
+         { Url { "authorityHost", &c.authorityHost, defaultAuthorityHost() },
+           Url { "armEndpoint", &c.armEndpoint, defaultArmEndpoint() },
+           Url { "logAnalyticsEndpoint", &c.logAnalyticsEndpoint, defaultLogAnalyticsEndpoint() },
+           Url { "appInsightsEndpoint", &c.appInsightsEndpoint, defaultAppInsightsEndpoint() } }) {
         auto value = urlAt(object, QString::fromLatin1(u.key), u.fallback);
         if (!value)
             return tl::unexpected(value.error());
@@ -124,7 +139,8 @@ Result<AzureConfig> AzureConfig::fromJson(const QJsonObject &object)
     if (c.credential != u"azureCli" && c.tenantId.isEmpty())
         return configError(QStringLiteral("Azure config: 'tenantId' is missing"));
     if (c.credential == u"clientSecret" && c.clientId.isEmpty())
-        return configError(QStringLiteral("Azure config: 'clientId' is missing (the service principal's application id)"));
+        return configError(
+            QStringLiteral("Azure config: 'clientId' is missing (the service principal's application id)"));
     if (c.credential == u"refreshToken" && c.clientId.isEmpty())
         c.clientId = azureCliClientId();
     return c;

@@ -42,7 +42,10 @@ struct AzureConfig
     static QUrl defaultAuthorityHost() { return QUrl(QStringLiteral("https://login.microsoftonline.com")); }
     static QUrl defaultArmEndpoint() { return QUrl(QStringLiteral("https://management.azure.com")); }
     static QUrl defaultLogAnalyticsEndpoint() { return QUrl(QStringLiteral("https://api.loganalytics.io")); }
-    static QUrl defaultAppInsightsEndpoint() { return QUrl(QStringLiteral("https://api.applicationinsights.io")); }
+    static QUrl defaultAppInsightsEndpoint()
+    {
+        return QUrl(QStringLiteral("https://api.applicationinsights.io"));
+    }
     // The Azure CLI's public client id: what a device code sign-in uses when the file names no client.
     static QString azureCliClientId() { return QStringLiteral("04b07795-8ddb-461a-bbee-02f9e1bf7b46"); }
 };

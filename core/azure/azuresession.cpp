@@ -13,10 +13,12 @@ AzureSession::AzureSession(QObject *parent, SecretStore *secrets)
 {
     connect(m_secrets, &SecretStore::persistenceChanged, this, &AzureSession::changed);
     // Sources' credentials rotate the signed-in user's refresh token on their threads: keep the newest.
-    connect(&RefreshTokenLedger::instance(), &RefreshTokenLedger::rotated, this, [this](const QString &key, const QString &token) {
-        if (m_config.credential == u"refreshToken" && key == RefreshTokenLedger::keyFor(m_config.tenantId, m_config.clientId))
-            storeRefreshToken(token);
-    });
+    connect(&RefreshTokenLedger::instance(), &RefreshTokenLedger::rotated, this,
+            [this](const QString &key, const QString &token) {
+                if (m_config.credential == u"refreshToken"
+                    && key == RefreshTokenLedger::keyFor(m_config.tenantId, m_config.clientId))
+                    storeRefreshToken(token);
+            });
 }
 
 AzureSession::~AzureSession() = default;
@@ -68,23 +70,25 @@ void AzureSession::fillSecret()
         return;
     }
     const int generation = m_generation;
-    m_secrets->read(SecretStore::azureKey(m_config.tenantId, m_config.clientId, name), this,
-                    [this, generation, name](Result<QString> secret) {
-                        if (generation != m_generation)
-                            return;
-                        if (secret) {
-                            (name == u"clientSecret" ? m_config.clientSecret : m_config.refreshToken) = *secret;
-                        } else {
-                            // Not fatal: the sources start and say what is missing; the sign-in area offers a way.
-                            m_signInError = Error{ErrorKind::Unauthorized,
-                                                  name == u"clientSecret"
-                                                      ? tr("no client secret for service principal %1 in the keychain").arg(m_config.clientId)
-                                                      : tr("nobody is signed in to tenant %1").arg(m_config.tenantId),
-                                                  tr("sign in with a device code (Azure sign-in…)"), std::nullopt};
-                            qCInfo(lcAzure).noquote() << m_signInError->message << "-" << toString(secret.error());
-                        }
-                        becomeReady();
-                    });
+    m_secrets->read(
+        SecretStore::azureKey(m_config.tenantId, m_config.clientId, name), this,
+        [this, generation, name](Result<QString> secret) {
+            if (generation != m_generation)
+                return;
+            if (secret) {
+                (name == u"clientSecret" ? m_config.clientSecret : m_config.refreshToken) = *secret;
+            } else {
+                // Not fatal: the sources start and say what is missing; the sign-in area offers a way.
+                m_signInError = Error { ErrorKind::Unauthorized,
+                                        name == u"clientSecret"
+                                            ? tr("no client secret for service principal %1 in the keychain")
+                                                  .arg(m_config.clientId)
+                                            : tr("nobody is signed in to tenant %1").arg(m_config.tenantId),
+                                        tr("sign in with a device code (Azure sign-in…)"), std::nullopt };
+                qCInfo(lcAzure).noquote() << m_signInError->message << "-" << toString(secret.error());
+            }
+            becomeReady();
+        });
 }
 
 void AzureSession::becomeReady()
@@ -162,7 +166,8 @@ void AzureSession::adoptSignIn(const DeviceCodeFlow::SignIn &result)
     config.clientId = result.clientId;
     config.refreshToken = result.refreshToken;
     config.clientSecret.clear(); // the user's identity from now on
-    RefreshTokenLedger::instance().set(RefreshTokenLedger::keyFor(config.tenantId, config.clientId), result.refreshToken);
+    RefreshTokenLedger::instance().set(RefreshTokenLedger::keyFor(config.tenantId, config.clientId),
+                                       result.refreshToken);
     useConfig(config);
     storeRefreshToken(result.refreshToken);
     m_principal = result.principal;
@@ -178,12 +183,14 @@ void AzureSession::storeClientSecret(const QString &secret)
     config.clientSecret = secret;
     config.refreshToken.clear();
     useConfig(config);
-    m_secrets->write(SecretStore::azureKey(m_config.tenantId, m_config.clientId, QStringLiteral("clientSecret")), secret, this,
-                     [this](Result<> written) {
-                         if (!written)
-                             qCWarning(lcAzure).noquote() << "the client secret was not stored:" << toString(written.error());
-                         Q_EMIT changed();
-                     });
+    m_secrets->write(
+        SecretStore::azureKey(m_config.tenantId, m_config.clientId, QStringLiteral("clientSecret")), secret,
+        this, [this](Result<> written) {
+            if (!written)
+                qCWarning(lcAzure).noquote()
+                    << "the client secret was not stored:" << toString(written.error());
+            Q_EMIT changed();
+        });
     Q_EMIT credentialChanged(m_config);
     verify();
 }
@@ -205,12 +212,14 @@ void AzureSession::useConfig(const AzureConfig &config)
 void AzureSession::storeRefreshToken(const QString &refreshToken)
 {
     m_config.refreshToken = refreshToken;
-    m_secrets->write(SecretStore::azureKey(m_config.tenantId, m_config.clientId, QStringLiteral("refreshToken")), refreshToken,
-                     this, [this](Result<> written) {
-                         if (!written)
-                             qCWarning(lcAzure).noquote() << "the refresh token was not stored:" << toString(written.error());
-                         Q_EMIT changed();
-                     });
+    m_secrets->write(
+        SecretStore::azureKey(m_config.tenantId, m_config.clientId, QStringLiteral("refreshToken")),
+        refreshToken, this, [this](Result<> written) {
+            if (!written)
+                qCWarning(lcAzure).noquote()
+                    << "the refresh token was not stored:" << toString(written.error());
+            Q_EMIT changed();
+        });
 }
 
 } // namespace Opsdeck

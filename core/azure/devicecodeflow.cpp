@@ -40,7 +40,8 @@ QNetworkReply *DeviceCodeFlow::post(const QString &name, const QList<QPair<QStri
 {
     QNetworkRequest request(endpoint(name));
     request.setSslConfiguration(m_ssl);
-    request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/x-www-form-urlencoded"));
+    request.setHeader(QNetworkRequest::ContentTypeHeader,
+                      QStringLiteral("application/x-www-form-urlencoded"));
     request.setRawHeader("Accept", "application/json");
     request.setTransferTimeout(HttpTimeoutMs);
     return m_net->post(request, formBody(form));
@@ -64,8 +65,9 @@ void DeviceCodeFlow::start(const QString &resource)
     m_deviceCode.clear();
     qCInfo(lcAzure).noquote() << "device code sign-in to tenant" << m_config.tenantId << "for" << resource;
     m_reply = post(QStringLiteral("devicecode"),
-                   {{QStringLiteral("client_id"), m_config.clientId},
-                    {QStringLiteral("scope"), EntraCredential::scopeFor(resource) + QStringLiteral(" offline_access")}});
+                   { { QStringLiteral("client_id"), m_config.clientId },
+                     { QStringLiteral("scope"),
+                       EntraCredential::scopeFor(resource) + QStringLiteral(" offline_access") } });
     QNetworkReply *reply = m_reply;
     connect(reply, &QNetworkReply::finished, this, [this, reply] { onDeviceCode(reply); });
 }
@@ -88,9 +90,13 @@ void DeviceCodeFlow::onDeviceCode(QNetworkReply *reply)
     m_deviceCode = answer.body.value(QStringLiteral("device_code")).toString();
     const int expiresIn = answer.body.value(QStringLiteral("expires_in")).toVariant().toInt();
     const int interval = answer.body.value(QStringLiteral("interval")).toVariant().toInt();
-    if (prompt.userCode.isEmpty() || m_deviceCode.isEmpty() || !prompt.verificationUri.isValid() || expiresIn <= 0) {
-        fail(Error{ErrorKind::Invalid, QStringLiteral("Entra ID's device code answer lacks user_code, device_code, verification_uri or expires_in"),
-                   QStringLiteral("check authorityHost"), std::nullopt});
+    if (prompt.userCode.isEmpty() || m_deviceCode.isEmpty() || !prompt.verificationUri.isValid()
+        || expiresIn <= 0) {
+        fail(Error {
+            ErrorKind::Invalid,
+            QStringLiteral(
+                "Entra ID's device code answer lacks user_code, device_code, verification_uri or expires_in"),
+            QStringLiteral("check authorityHost"), std::nullopt });
         return;
     }
     m_interval = interval > 0 ? interval : 5;
@@ -108,8 +114,9 @@ void DeviceCodeFlow::schedulePoll()
     if (!m_running)
         return;
     if (QDateTime::currentDateTimeUtc() >= m_expiresOn) {
-        fail(Error{ErrorKind::Timeout, QStringLiteral("the device code expired before the sign-in was completed"),
-                   QStringLiteral("start the sign-in again"), std::nullopt});
+        fail(Error { ErrorKind::Timeout,
+                     QStringLiteral("the device code expired before the sign-in was completed"),
+                     QStringLiteral("start the sign-in again"), std::nullopt });
         return;
     }
     m_timer->start(m_interval * 1000);
@@ -120,9 +127,10 @@ void DeviceCodeFlow::poll()
     if (!m_running)
         return;
     ++m_polls;
-    m_reply = post(QStringLiteral("token"), {{QStringLiteral("grant_type"), kDeviceCodeGrant},
-                                             {QStringLiteral("client_id"), m_config.clientId},
-                                             {QStringLiteral("device_code"), m_deviceCode}});
+    m_reply = post(QStringLiteral("token"),
+                   { { QStringLiteral("grant_type"), kDeviceCodeGrant },
+                     { QStringLiteral("client_id"), m_config.clientId },
+                     { QStringLiteral("device_code"), m_deviceCode } });
     QNetworkReply *reply = m_reply;
     connect(reply, &QNetworkReply::finished, this, [this, reply] { onPollAnswer(reply); });
 }
@@ -166,7 +174,8 @@ void DeviceCodeFlow::onPollAnswer(QNetworkReply *reply)
     if (answer.error.isEmpty() && (answer.status == 0 || answer.status >= 500 || answer.status == 429)) {
         // The network or the service hiccuped: the code is still good until it expires.
         qCWarning(lcAzure).noquote() << "device code poll failed, retrying:"
-                                     << toString(answer.toError(QStringLiteral("a token"), endpoint(QStringLiteral("token"))));
+                                     << toString(answer.toError(QStringLiteral("a token"),
+                                                                endpoint(QStringLiteral("token"))));
         schedulePoll();
         return;
     }

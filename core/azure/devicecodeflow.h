@@ -34,7 +34,7 @@ public:
     {
         QString userCode;
         QUrl verificationUri;
-        QString message;     // Entra's own sentence
+        QString message; // Entra's own sentence
         QDateTime expiresOn; // UTC
         int intervalSeconds = 5;
     };
@@ -42,7 +42,7 @@ public:
     {
         AccessToken accessToken;
         QString refreshToken; // a secret: store it (SecretStore), never log it
-        QString principal;    // upn / name from the token
+        QString principal; // upn / name from the token
         QString tenantId;
         QString clientId;
     };

@@ -44,7 +44,8 @@ EntraCredential::~EntraCredential()
 
 QString EntraCredential::scopeFor(const QString &resource)
 {
-    return resource.endsWith(QLatin1Char('/')) ? resource + QStringLiteral(".default") : resource + QStringLiteral("/.default");
+    return resource.endsWith(QLatin1Char('/')) ? resource + QStringLiteral(".default")
+                                               : resource + QStringLiteral("/.default");
 }
 
 Result<QSslConfiguration> EntraCredential::sslConfiguration(const QString &caFile)
@@ -54,8 +55,9 @@ Result<QSslConfiguration> EntraCredential::sslConfiguration(const QString &caFil
         return ssl;
     const QList<QSslCertificate> certificates = QSslCertificate::fromPath(caFile, QSsl::Pem);
     if (certificates.isEmpty())
-        return makeError(ErrorKind::Config, QStringLiteral("caFile %1 holds no PEM certificate").arg(caFile),
-                         QStringLiteral("point caFile at the CA certificate (PEM), or leave it out for real Azure"));
+        return makeError(
+            ErrorKind::Config, QStringLiteral("caFile %1 holds no PEM certificate").arg(caFile),
+            QStringLiteral("point caFile at the CA certificate (PEM), or leave it out for real Azure"));
     ssl.addCaCertificates(certificates);
     return ssl;
 }
@@ -65,9 +67,10 @@ QString EntraCredential::principalOf(const QByteArray &token)
     const QList<QByteArray> parts = token.split('.');
     if (parts.size() != 3)
         return {};
-    const QByteArray payload = QByteArray::fromBase64(parts[1], QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
+    const QByteArray payload
+        = QByteArray::fromBase64(parts[1], QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
     const QJsonObject claims = QJsonDocument::fromJson(payload).object();
-    for (const char *claim : {"upn", "unique_name", "preferred_username", "name"}) {
+    for (const char *claim : { "upn", "unique_name", "preferred_username", "name" }) {
         const QString value = claims.value(QLatin1String(claim)).toString();
         if (!value.isEmpty())
             return value;
@@ -92,14 +95,16 @@ QUrl EntraCredential::tokenEndpoint() const
     return url;
 }
 
-void EntraCredential::requestToken(const QString &resource, QObject *context, std::function<void(Result<AccessToken>)> done)
+void EntraCredential::requestToken(const QString &resource, QObject *context,
+                                   std::function<void(Result<AccessToken>)> done)
 {
-    Waiter waiter{context ? context : this, std::move(done)};
+    Waiter waiter { context ? context : this, std::move(done) };
     const auto cached = m_cache.constFind(resource);
     if (cached != m_cache.constEnd() && QDateTime::currentDateTimeUtc() < cached->refreshAt) {
         const AccessToken token = cached->token;
-        QMetaObject::invokeMethod(waiter.context.data(), [done = std::move(waiter.done), token] { done(token); },
-                                  Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            waiter.context.data(), [done = std::move(waiter.done), token] { done(token); },
+            Qt::QueuedConnection);
         return;
     }
     const bool inFlight = m_waiting.contains(resource);
@@ -128,16 +133,20 @@ void EntraCredential::fetchWithSecret(const QString &resource)
 {
     if (m_config.clientSecret.isEmpty()) {
         QTimer::singleShot(0, this, [this, resource] {
-            finish(resource, makeError(ErrorKind::Config,
-                                       QStringLiteral("no client secret for service principal %1").arg(m_config.clientId),
-                                       QStringLiteral("store it with Azure sign-in… or put clientSecret in the Azure config")));
+            finish(
+                resource,
+                makeError(
+                    ErrorKind::Config,
+                    QStringLiteral("no client secret for service principal %1").arg(m_config.clientId),
+                    QStringLiteral("store it with Azure sign-in… or put clientSecret in the Azure config")));
         });
         return;
     }
-    postToken(resource, {{QStringLiteral("grant_type"), QStringLiteral("client_credentials")},
-                         {QStringLiteral("client_id"), m_config.clientId},
-                         {QStringLiteral("client_secret"), m_config.clientSecret},
-                         {QStringLiteral("scope"), scopeFor(resource)}});
+    postToken(resource,
+              { { QStringLiteral("grant_type"), QStringLiteral("client_credentials") },
+                { QStringLiteral("client_id"), m_config.clientId },
+                { QStringLiteral("client_secret"), m_config.clientSecret },
+                { QStringLiteral("scope"), scopeFor(resource) } });
 }
 
 void EntraCredential::fetchWithRefreshToken(const QString &resource)
@@ -155,24 +164,28 @@ void EntraCredential::nextRefreshGrant()
     if (m_config.refreshToken.isEmpty() && RefreshTokenLedger::instance().latest(ledgerKey()).isEmpty()) {
         m_refreshQueue.removeFirst();
         QTimer::singleShot(0, this, [this, resource] {
-            finish(resource, makeError(ErrorKind::Unauthorized, QStringLiteral("nobody is signed in to tenant %1").arg(m_config.tenantId),
-                                       QStringLiteral("sign in with Azure sign-in… → Sign in with a device code")));
+            finish(resource,
+                   makeError(ErrorKind::Unauthorized,
+                             QStringLiteral("nobody is signed in to tenant %1").arg(m_config.tenantId),
+                             QStringLiteral("sign in with Azure sign-in… → Sign in with a device code")));
             nextRefreshGrant();
         });
         return;
     }
     // Another credential (another source's thread) is redeeming the shared refresh token: ask again soon.
-    const std::optional<QString> refreshToken = RefreshTokenLedger::instance().checkOut(ledgerKey(), m_config.refreshToken);
+    const std::optional<QString> refreshToken
+        = RefreshTokenLedger::instance().checkOut(ledgerKey(), m_config.refreshToken);
     if (!refreshToken) {
         QTimer::singleShot(LedgerRetryMs, this, &EntraCredential::nextRefreshGrant);
         return;
     }
     m_refreshQueue.removeFirst();
     m_refreshBusy = true;
-    postToken(resource, {{QStringLiteral("grant_type"), QStringLiteral("refresh_token")},
-                         {QStringLiteral("client_id"), m_config.clientId},
-                         {QStringLiteral("refresh_token"), *refreshToken},
-                         {QStringLiteral("scope"), scopeFor(resource) + QStringLiteral(" offline_access")}});
+    postToken(resource,
+              { { QStringLiteral("grant_type"), QStringLiteral("refresh_token") },
+                { QStringLiteral("client_id"), m_config.clientId },
+                { QStringLiteral("refresh_token"), *refreshToken },
+                { QStringLiteral("scope"), scopeFor(resource) + QStringLiteral(" offline_access") } });
 }
 
 QString EntraCredential::ledgerKey() const
@@ -200,7 +213,8 @@ void EntraCredential::postToken(const QString &resource, const QList<QPair<QStri
     const QUrl endpoint = tokenEndpoint();
     QNetworkRequest request(endpoint);
     request.setSslConfiguration(**m_ssl);
-    request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/x-www-form-urlencoded"));
+    request.setHeader(QNetworkRequest::ContentTypeHeader,
+                      QStringLiteral("application/x-www-form-urlencoded"));
     request.setRawHeader("Accept", "application/json");
     request.setTransferTimeout(HttpTimeoutMs);
     ++m_requestCount;
@@ -210,7 +224,8 @@ void EntraCredential::postToken(const QString &resource, const QList<QPair<QStri
         reply->deleteLater();
         const EntraReply answer = EntraReply::read(reply);
         const QString what = QStringLiteral("a token for %1").arg(resource);
-        const QString rotated = answer.ok() ? answer.body.value(QStringLiteral("refresh_token")).toString() : QString();
+        const QString rotated
+            = answer.ok() ? answer.body.value(QStringLiteral("refresh_token")).toString() : QString();
         if (refreshGrant) {
             m_refreshBusy = false;
             RefreshTokenLedger::instance().checkIn(ledgerKey(), rotated);
@@ -230,16 +245,20 @@ void EntraCredential::postToken(const QString &resource, const QList<QPair<QStri
 
 void EntraCredential::fetchFromAzureCli(const QString &resource)
 {
-    const QString program = m_azProgram.isEmpty() ? QStandardPaths::findExecutable(QStringLiteral("az")) : m_azProgram;
+    const QString program
+        = m_azProgram.isEmpty() ? QStandardPaths::findExecutable(QStringLiteral("az")) : m_azProgram;
     if (program.isEmpty()) {
         QTimer::singleShot(0, this, [this, resource] {
-            finish(resource, makeError(ErrorKind::Config, QStringLiteral("the Azure CLI (az) is not on PATH"),
-                                       QStringLiteral("install the Azure CLI and run `az login`, or choose another credential")));
+            finish(resource,
+                   makeError(ErrorKind::Config, QStringLiteral("the Azure CLI (az) is not on PATH"),
+                             QStringLiteral(
+                                 "install the Azure CLI and run `az login`, or choose another credential")));
         });
         return;
     }
-    QStringList arguments{QStringLiteral("account"), QStringLiteral("get-access-token"), QStringLiteral("--resource"),
-                          resource, QStringLiteral("-o"), QStringLiteral("json")};
+    QStringList arguments { QStringLiteral("account"),    QStringLiteral("get-access-token"),
+                            QStringLiteral("--resource"), resource,
+                            QStringLiteral("-o"),         QStringLiteral("json") };
     if (!m_config.tenantId.isEmpty())
         arguments << QStringLiteral("--tenant") << m_config.tenantId;
     auto *process = new QProcess(this);
@@ -248,26 +267,35 @@ void EntraCredential::fetchFromAzureCli(const QString &resource)
     connect(timer, &QTimer::timeout, process, [process] { process->kill(); });
     ++m_requestCount;
     qCDebug(lcAzure).noquote() << "running" << program << arguments.join(QLatin1Char(' '));
-    connect(process, &QProcess::errorOccurred, this, [this, process, resource, program](QProcess::ProcessError error) {
-        if (error != QProcess::FailedToStart)
-            return; // finished() follows
-        process->deleteLater();
-        finish(resource, makeError(ErrorKind::Config, QStringLiteral("cannot run %1: %2").arg(program, process->errorString()),
-                                   QStringLiteral("install the Azure CLI, or choose another credential")));
-    });
-    connect(process, &QProcess::finished, this, [this, process, timer, resource](int exitCode, QProcess::ExitStatus status) {
-        process->deleteLater();
-        if (status != QProcess::NormalExit || exitCode != 0) {
-            const QString why = QString::fromUtf8(process->readAllStandardError()).trimmed().section(QLatin1Char('\n'), 0, 0);
-            const bool timedOut = !timer->isActive() && status != QProcess::NormalExit;
-            finish(resource, makeError(timedOut ? ErrorKind::Timeout : ErrorKind::Unauthorized,
-                                       QStringLiteral("the Azure CLI gave no token for %1: %2")
-                                           .arg(resource, why.isEmpty() ? QStringLiteral("exit code %1").arg(exitCode) : why),
-                                       QStringLiteral("run `az login` (and `az account set`) in a terminal")));
-            return;
-        }
-        finish(resource, AzureCliToken::parse(process->readAllStandardOutput(), resource));
-    });
+    connect(process, &QProcess::errorOccurred, this,
+            [this, process, resource, program](QProcess::ProcessError error) {
+                if (error != QProcess::FailedToStart)
+                    return; // finished() follows
+                process->deleteLater();
+                finish(resource,
+                       makeError(ErrorKind::Config,
+                                 QStringLiteral("cannot run %1: %2").arg(program, process->errorString()),
+                                 QStringLiteral("install the Azure CLI, or choose another credential")));
+            });
+    connect(
+        process, &QProcess::finished, this,
+        [this, process, timer, resource](int exitCode, QProcess::ExitStatus status) {
+            process->deleteLater();
+            if (status != QProcess::NormalExit || exitCode != 0) {
+                const QString why = QString::fromUtf8(process->readAllStandardError())
+                                        .trimmed()
+                                        .section(QLatin1Char('\n'), 0, 0);
+                const bool timedOut = !timer->isActive() && status != QProcess::NormalExit;
+                finish(resource,
+                       makeError(timedOut ? ErrorKind::Timeout : ErrorKind::Unauthorized,
+                                 QStringLiteral("the Azure CLI gave no token for %1: %2")
+                                     .arg(resource,
+                                          why.isEmpty() ? QStringLiteral("exit code %1").arg(exitCode) : why),
+                                 QStringLiteral("run `az login` (and `az account set`) in a terminal")));
+                return;
+            }
+            finish(resource, AzureCliToken::parse(process->readAllStandardOutput(), resource));
+        });
     timer->start(AzureCliTimeoutMs);
     process->start(program, arguments);
 }
@@ -278,10 +306,11 @@ void EntraCredential::finish(const QString &resource, Result<AccessToken> result
     if (result) {
         const qint64 lifetime = now.secsTo(result->expiresOn);
         const qint64 renewIn = std::max(lifetime - RefreshMarginSeconds, lifetime / 2);
-        m_cache.insert(resource, Cached{*result, now.addSecs(renewIn)});
+        m_cache.insert(resource, Cached { *result, now.addSecs(renewIn) });
         const QString principal = principalOf(result->value);
-        qCInfo(lcAzure).noquote() << "token for" << resource << "obtained for" << (principal.isEmpty() ? QStringLiteral("?") : principal)
-                                  << "expires" << result->expiresOn.toString(Qt::ISODate);
+        qCInfo(lcAzure).noquote() << "token for" << resource << "obtained for"
+                                  << (principal.isEmpty() ? QStringLiteral("?") : principal) << "expires"
+                                  << result->expiresOn.toString(Qt::ISODate);
         Q_EMIT tokenAcquired(resource, principal, result->expiresOn);
     } else {
         qCWarning(lcAzure).noquote() << toString(result.error());
@@ -296,7 +325,8 @@ void EntraCredential::finish(const QString &resource, Result<AccessToken> result
     for (const Waiter &waiter : waiters) {
         if (!waiter.context)
             continue;
-        QMetaObject::invokeMethod(waiter.context.data(), [done = waiter.done, result] { done(result); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            waiter.context.data(), [done = waiter.done, result] { done(result); }, Qt::QueuedConnection);
     }
 }
 

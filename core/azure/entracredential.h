@@ -39,7 +39,8 @@ public:
     ~EntraCredential() override;
 
     // `done` runs once, queued on `context`'s thread (not at all if `context` is destroyed first).
-    void requestToken(const QString &resource, QObject *context, std::function<void(Result<AccessToken>)> done);
+    void requestToken(const QString &resource, QObject *context,
+                      std::function<void(Result<AccessToken>)> done);
     // Forget the cached token for `resource` (the API answered 401 with it).
     void invalidate(const QString &resource);
 
@@ -92,7 +93,7 @@ private:
     QNetworkAccessManager *m_net = nullptr;
     QHash<QString, Cached> m_cache;
     QHash<QString, QList<Waiter>> m_waiting; // a key is present while a fetch for it is queued or running
-    QStringList m_refreshQueue;              // resources waiting for the one refresh_token grant at a time
+    QStringList m_refreshQueue; // resources waiting for the one refresh_token grant at a time
     bool m_refreshBusy = false;
     QString m_azProgram;
     int m_requestCount = 0;

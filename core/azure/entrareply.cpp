@@ -38,10 +38,14 @@ Error EntraReply::toError(const QString &what, const QUrl &endpoint) const
         QString detail = description.isEmpty() ? error : description;
         if (aadsts != 0 && !detail.startsWith(QLatin1String("AADSTS")))
             detail = QStringLiteral("AADSTS%1: %2").arg(aadsts).arg(detail);
-        Error e{ErrorKind::Invalid, QStringLiteral("Entra ID refused %1 (%2): %3").arg(what, error, detail), {}, std::nullopt};
+        Error e { ErrorKind::Invalid,
+                  QStringLiteral("Entra ID refused %1 (%2): %3").arg(what, error, detail),
+                  {},
+                  std::nullopt };
         if (error == u"invalid_client") {
             e.kind = ErrorKind::Unauthorized;
-            e.hint = QStringLiteral("check the client secret: its value, not its id, and that it has not expired");
+            e.hint = QStringLiteral(
+                "check the client secret: its value, not its id, and that it has not expired");
         } else if (error == u"unauthorized_client") {
             e.kind = ErrorKind::Config;
             e.hint = QStringLiteral("check clientId and tenantId in the Azure config");
@@ -71,7 +75,10 @@ Error EntraReply::toError(const QString &what, const QUrl &endpoint) const
         return e;
     }
     if (status == 429) {
-        Error e{ErrorKind::Throttled, QStringLiteral("Entra ID throttled %1 at %2").arg(what, where), {}, std::nullopt};
+        Error e { ErrorKind::Throttled,
+                  QStringLiteral("Entra ID throttled %1 at %2").arg(what, where),
+                  {},
+                  std::nullopt };
         if (retryAfterSeconds >= 0)
             e.retryAfter = std::chrono::seconds(retryAfterSeconds);
         return e;
@@ -87,19 +94,23 @@ Error EntraReply::toError(const QString &what, const QUrl &endpoint) const
             hint = QStringLiteral("check authorityHost and tenantId in the Azure config");
         else if (status >= 200 && status < 300)
             hint = QStringLiteral("the answer was not a token; check authorityHost");
-        return Error{kind, QStringLiteral("asking %1 for %2 failed: HTTP %3").arg(where, what).arg(status), hint, std::nullopt};
+        return Error { kind, QStringLiteral("asking %1 for %2 failed: HTTP %3").arg(where, what).arg(status),
+                       hint, std::nullopt };
     }
     switch (networkError) {
     case QNetworkReply::TimeoutError:
     case QNetworkReply::OperationCanceledError:
-        return Error{ErrorKind::Timeout, QStringLiteral("asking %1 for %2 timed out").arg(where, what),
-                     QStringLiteral("check the network and authorityHost"), std::nullopt};
+        return Error { ErrorKind::Timeout, QStringLiteral("asking %1 for %2 timed out").arg(where, what),
+                       QStringLiteral("check the network and authorityHost"), std::nullopt };
     case QNetworkReply::SslHandshakeFailedError:
-        return Error{ErrorKind::Network, QStringLiteral("TLS with %1 failed: %2").arg(where, networkErrorString),
-                     QStringLiteral("for a private authority (the sim) set caFile in the Azure config"), std::nullopt};
+        return Error { ErrorKind::Network,
+                       QStringLiteral("TLS with %1 failed: %2").arg(where, networkErrorString),
+                       QStringLiteral("for a private authority (the sim) set caFile in the Azure config"),
+                       std::nullopt };
     default:
-        return Error{ErrorKind::Network, QStringLiteral("cannot reach %1 for %2: %3").arg(where, what, networkErrorString),
-                     QStringLiteral("check the network and authorityHost"), std::nullopt};
+        return Error { ErrorKind::Network,
+                       QStringLiteral("cannot reach %1 for %2: %3").arg(where, what, networkErrorString),
+                       QStringLiteral("check the network and authorityHost"), std::nullopt };
     }
 }
 
@@ -111,10 +122,11 @@ Result<AccessToken> EntraReply::accessToken(const QString &resource) const
     bool ok = expiresIn.isDouble();
     qint64 seconds = ok ? qint64(expiresIn.toDouble()) : expiresIn.toString().toLongLong(&ok);
     if (value.isEmpty() || !ok || seconds <= 0)
-        return makeError(ErrorKind::Invalid,
-                         QStringLiteral("Entra ID's answer for %1 has no access_token or expires_in").arg(resource),
-                         QStringLiteral("check authorityHost: it must be an Entra ID (OAuth 2.0 v2) authority"));
-    return AccessToken{value.toUtf8(), QDateTime::currentDateTimeUtc().addSecs(seconds), resource};
+        return makeError(
+            ErrorKind::Invalid,
+            QStringLiteral("Entra ID's answer for %1 has no access_token or expires_in").arg(resource),
+            QStringLiteral("check authorityHost: it must be an Entra ID (OAuth 2.0 v2) authority"));
+    return AccessToken { value.toUtf8(), QDateTime::currentDateTimeUtc().addSecs(seconds), resource };
 }
 
 } // namespace Opsdeck

@@ -17,11 +17,11 @@ namespace Opsdeck {
 
 struct EntraReply
 {
-    int status = 0;     // HTTP status; 0 when no answer arrived
-    QJsonObject body;   // the parsed body, when it was a JSON object
-    QString error;      // Entra's `error` (invalid_client, authorization_pending, …)
+    int status = 0; // HTTP status; 0 when no answer arrived
+    QJsonObject body; // the parsed body, when it was a JSON object
+    QString error; // Entra's `error` (invalid_client, authorization_pending, …)
     QString description; // the first line of `error_description` ("AADSTS7000215: Invalid client secret …")
-    int aadsts = 0;     // the first of `error_codes`
+    int aadsts = 0; // the first of `error_codes`
     QNetworkReply::NetworkError networkError = QNetworkReply::NoError;
     QString networkErrorString;
     int retryAfterSeconds = -1;

@@ -23,7 +23,10 @@ class RefreshTokenLedger : public QObject
 
 public:
     static RefreshTokenLedger &instance();
-    static QString keyFor(const QString &tenantId, const QString &clientId) { return tenantId + QLatin1Char('/') + clientId; }
+    static QString keyFor(const QString &tenantId, const QString &clientId)
+    {
+        return tenantId + QLatin1Char('/') + clientId;
+    }
 
     // A new sign-in: its token replaces whatever was known.
     void set(const QString &key, const QString &refreshToken);

@@ -8,11 +8,13 @@ namespace Opsdeck {
 
 namespace {
 
-void answer(const QPointer<QObject> &context, const std::function<void(Result<QString>)> &done, Result<QString> result)
+void answer(const QPointer<QObject> &context, const std::function<void(Result<QString>)> &done,
+            Result<QString> result)
 {
     if (!context)
         return;
-    QMetaObject::invokeMethod(context.data(), [done, result] { done(result); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        context.data(), [done, result] { done(result); }, Qt::QueuedConnection);
 }
 
 std::function<void(Result<QString>)> ignoringValue(std::function<void(Result<>)> done)
@@ -30,8 +32,7 @@ std::function<void(Result<QString>)> ignoringValue(std::function<void(Result<>)>
 SecretStore::SecretStore(QObject *parent, QString service)
     : QObject(parent)
     , m_service(std::move(service))
-{
-}
+{ }
 
 SecretStore::~SecretStore() = default;
 
@@ -45,7 +46,8 @@ void SecretStore::read(const QString &key, QObject *context, std::function<void(
     run(Op::Read, key, {}, context ? context : this, std::move(done));
 }
 
-void SecretStore::write(const QString &key, const QString &value, QObject *context, std::function<void(Result<>)> done)
+void SecretStore::write(const QString &key, const QString &value, QObject *context,
+                        std::function<void(Result<>)> done)
 {
     run(Op::Write, key, value, context ? context : this, ignoringValue(std::move(done)));
 }
@@ -80,27 +82,31 @@ void SecretStore::run(Op op, const QString &key, const QString &value, QPointer<
     job->setKey(key);
     job->setAutoDelete(false);
     job->setInsecureFallback(false); // never plain text on disk
-    connect(job, &QKeychain::Job::finished, this, [this, op, key, value, context, done](QKeychain::Job *finished) {
-        finished->deleteLater();
-        const QKeychain::Error error = finished->error();
-        if (error == QKeychain::NoError) {
-            if (op == Op::Read)
-                answer(context, done, static_cast<QKeychain::ReadPasswordJob *>(finished)->textData());
-            else
-                answer(context, done, QString());
-            return;
-        }
-        if (error == QKeychain::EntryNotFound) {
-            if (op == Op::Remove)
-                answer(context, done, QString()); // gone is what was asked
-            else
-                answer(context, done, makeError(ErrorKind::NotFound, QStringLiteral("no secret stored for %1").arg(key)));
-            return;
-        }
-        // No (working) secret service: the session's memory from now on.
-        fallBack(finished);
-        inMemory(op, key, value, context, done);
-    });
+    connect(job, &QKeychain::Job::finished, this,
+            [this, op, key, value, context, done](QKeychain::Job *finished) {
+                finished->deleteLater();
+                const QKeychain::Error error = finished->error();
+                if (error == QKeychain::NoError) {
+                    if (op == Op::Read)
+                        answer(context, done,
+                               static_cast<QKeychain::ReadPasswordJob *>(finished)->textData());
+                    else
+                        answer(context, done, QString());
+                    return;
+                }
+                if (error == QKeychain::EntryNotFound) {
+                    if (op == Op::Remove)
+                        answer(context, done, QString()); // gone is what was asked
+                    else
+                        answer(context, done,
+                               makeError(ErrorKind::NotFound,
+                                         QStringLiteral("no secret stored for %1").arg(key)));
+                    return;
+                }
+                // No (working) secret service: the session's memory from now on.
+                fallBack(finished);
+                inMemory(op, key, value, context, done);
+            });
     job->start();
 }
 
@@ -121,7 +127,8 @@ void SecretStore::inMemory(Op op, const QString &key, const QString &value, QPoi
     case Op::Read: {
         const auto it = m_memory.constFind(key);
         if (it == m_memory.constEnd())
-            answer(context, done, makeError(ErrorKind::NotFound, QStringLiteral("no secret stored for %1").arg(key)));
+            answer(context, done,
+                   makeError(ErrorKind::NotFound, QStringLiteral("no secret stored for %1").arg(key)));
         else
             answer(context, done, *it);
         return;

@@ -34,7 +34,8 @@ public:
     // Each `done` runs once, on `context`'s thread (not at all if it is destroyed first). A key that
     // holds nothing reads as Error{NotFound}.
     void read(const QString &key, QObject *context, std::function<void(Result<QString>)> done);
-    void write(const QString &key, const QString &value, QObject *context, std::function<void(Result<>)> done);
+    void write(const QString &key, const QString &value, QObject *context,
+               std::function<void(Result<>)> done);
     void remove(const QString &key, QObject *context, std::function<void(Result<>)> done);
 
     bool persistent() const { return m_persistent; }

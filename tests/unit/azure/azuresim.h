@@ -7,12 +7,12 @@
 #include "azure/azureconfig.h"
 #include "kubeconfigloader.h"
 
+#include <QDeadlineTimer>
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
-#include <QDeadlineTimer>
 #include <QProcess>
 #include <QSignalSpy>
 #include <QSslConfiguration>
@@ -50,8 +50,9 @@ public:
         configPath = dir.filePath(QStringLiteral("azure.json"));
         const QString kubeconfig = dir.filePath(QStringLiteral("kubeconfig"));
         process.setProgram(QStringLiteral(OPSDECK_SIM_PATH));
-        process.setArguments({QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"), QStringLiteral("--write-kubeconfig"),
-                              kubeconfig, QStringLiteral("--write-azure-config"), configPath});
+        process.setArguments({ QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+                               QStringLiteral("--write-kubeconfig"), kubeconfig,
+                               QStringLiteral("--write-azure-config"), configPath });
         process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
         process.start();
         if (!process.waitForStarted(10000))
@@ -100,24 +101,26 @@ public:
         if (!reply->isFinished())
             finished.wait(20000);
         reply->deleteLater();
-        return {reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), reply->readAll()};
+        return { reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), reply->readAll() };
     }
 
     // The sim's test hook: approve (or decline) a pending device code as the signed-in user would.
     int approve(const QString &userCode, bool decline = false)
     {
-        const QJsonObject body{{QStringLiteral("userCode"), userCode}, {QStringLiteral("decline"), decline}};
-        return call("POST", QStringLiteral("/_opsdeck/azure/devicecode/approve"), QJsonDocument(body).toJson(),
-                    admin.token.toUtf8())
+        const QJsonObject body { { QStringLiteral("userCode"), userCode },
+                                 { QStringLiteral("decline"), decline } };
+        return call("POST", QStringLiteral("/_opsdeck/azure/devicecode/approve"),
+                    QJsonDocument(body).toJson(), admin.token.toUtf8())
             .first;
     }
 
     // A workspace query with `token`: the status the query API answers.
     int query(const QByteArray &token)
     {
-        const QJsonObject body{{QStringLiteral("query"), QStringLiteral("AppRequests | take 1")},
-                               {QStringLiteral("timespan"), QStringLiteral("PT1H")}};
-        return call("POST", QStringLiteral("/v1/workspaces/%1/query").arg(config.workspaceId), QJsonDocument(body).toJson(), token)
+        const QJsonObject body { { QStringLiteral("query"), QStringLiteral("AppRequests | take 1") },
+                                 { QStringLiteral("timespan"), QStringLiteral("PT1H") } };
+        return call("POST", QStringLiteral("/v1/workspaces/%1/query").arg(config.workspaceId),
+                    QJsonDocument(body).toJson(), token)
             .first;
     }
 };

@@ -14,7 +14,7 @@ class FakeEntra : public QTcpServer
 {
 public:
     QList<QPair<int, QByteArray>> answers; // (status, JSON body), consumed in order; then 500
-    QList<QByteArray> requests;            // "POST /path\n<body>"
+    QList<QByteArray> requests; // "POST /path\n<body>"
 
     FakeEntra()
     {
@@ -45,10 +45,13 @@ private:
         if (buffer.size() < headerEnd + 4 + length)
             return;
         const QByteArray requestLine = buffer.left(buffer.indexOf("\r\n"));
-        requests.append(requestLine.left(requestLine.lastIndexOf(' ')) + '\n' + buffer.mid(headerEnd + 4, length));
+        requests.append(requestLine.left(requestLine.lastIndexOf(' ')) + '\n'
+                        + buffer.mid(headerEnd + 4, length));
         buffer.clear();
-        const auto [status, body] = answers.isEmpty() ? qMakePair(500, QByteArray("{}")) : answers.takeFirst();
-        socket->write("HTTP/1.1 " + QByteArray::number(status) + " X\r\nContent-Type: application/json\r\nContent-Length: "
+        const auto [status, body]
+            = answers.isEmpty() ? qMakePair(500, QByteArray("{}")) : answers.takeFirst();
+        socket->write("HTTP/1.1 " + QByteArray::number(status)
+                      + " X\r\nContent-Type: application/json\r\nContent-Length: "
                       + QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
         socket->disconnectFromHost();
     }

@@ -42,7 +42,8 @@ private:
             "appInsightsEndpoint": "https://127.0.0.1:40123",
             "appId": "d5fc3f5a-0000-4000-8000-000000000005",
             "sqlServer": "opsdeck-sql"
-        })").object();
+        })")
+            .object();
     }
 
 private Q_SLOTS:
@@ -62,7 +63,8 @@ private Q_SLOTS:
 
     void realAzureDefaults()
     {
-        const QJsonObject minimal{{QStringLiteral("tenantId"), QStringLiteral("t")}, {QStringLiteral("clientId"), QStringLiteral("c")}};
+        const QJsonObject minimal { { QStringLiteral("tenantId"), QStringLiteral("t") },
+                                    { QStringLiteral("clientId"), QStringLiteral("c") } };
         auto c = AzureConfig::fromJson(minimal);
         QVERIFY(c);
         QCOMPARE(c->authorityHost, QUrl(QStringLiteral("https://login.microsoftonline.com")));
@@ -73,12 +75,13 @@ private Q_SLOTS:
         QCOMPARE(c->credential, QStringLiteral("clientSecret"));
 
         // A device code user: the Azure CLI's public client unless the file names one.
-        auto user = AzureConfig::fromJson({{QStringLiteral("tenantId"), QStringLiteral("t")},
-                                           {QStringLiteral("credential"), QStringLiteral("refreshToken")}});
+        auto user
+            = AzureConfig::fromJson({ { QStringLiteral("tenantId"), QStringLiteral("t") },
+                                      { QStringLiteral("credential"), QStringLiteral("refreshToken") } });
         QVERIFY(user);
         QCOMPARE(user->clientId, AzureConfig::azureCliClientId());
         // The CLI needs nothing.
-        auto cli = AzureConfig::fromJson({{QStringLiteral("credential"), QStringLiteral("azureCli")}});
+        auto cli = AzureConfig::fromJson({ { QStringLiteral("credential"), QStringLiteral("azureCli") } });
         QVERIFY(cli);
     }
 
@@ -88,10 +91,16 @@ private Q_SLOTS:
         QTest::addColumn<QString>("named");
         QTest::newRow("no tenant") << QByteArray(R"({"clientId":"c"})") << QStringLiteral("tenantId");
         QTest::newRow("no client") << QByteArray(R"({"tenantId":"t"})") << QStringLiteral("clientId");
-        QTest::newRow("number") << QByteArray(R"({"tenantId":"t","clientId":"c","workspaceId":5})") << QStringLiteral("workspaceId");
-        QTest::newRow("bad url") << QByteArray(R"({"tenantId":"t","clientId":"c","armEndpoint":"ftp://x"})") << QStringLiteral("armEndpoint");
-        QTest::newRow("no host") << QByteArray(R"({"tenantId":"t","clientId":"c","authorityHost":"https://"})") << QStringLiteral("authorityHost");
-        QTest::newRow("credential") << QByteArray(R"({"tenantId":"t","clientId":"c","credential":"password"})") << QStringLiteral("credential");
+        QTest::newRow("number") << QByteArray(R"({"tenantId":"t","clientId":"c","workspaceId":5})")
+                                << QStringLiteral("workspaceId");
+        QTest::newRow("bad url") << QByteArray(R"({"tenantId":"t","clientId":"c","armEndpoint":"ftp://x"})")
+                                 << QStringLiteral("armEndpoint");
+        QTest::newRow("no host") << QByteArray(
+            R"({"tenantId":"t","clientId":"c","authorityHost":"https://"})")
+                                 << QStringLiteral("authorityHost");
+        QTest::newRow("credential") << QByteArray(
+            R"({"tenantId":"t","clientId":"c","credential":"password"})")
+                                    << QStringLiteral("credential");
     }
 
     void errorsNameTheKey()
@@ -128,7 +137,8 @@ private Q_SLOTS:
         QVERIFY(noCa.error().message.contains(u"caFile"));
 
         object.remove(QStringLiteral("tenantId"));
-        auto invalid = AzureConfig::load(write(QStringLiteral("invalid.json"), QJsonDocument(object).toJson()));
+        auto invalid
+            = AzureConfig::load(write(QStringLiteral("invalid.json"), QJsonDocument(object).toJson()));
         QVERIFY(!invalid);
         QVERIFY(invalid.error().message.contains(u"invalid.json"));
         QVERIFY(invalid.error().message.contains(u"tenantId"));
@@ -141,10 +151,12 @@ private Q_SLOTS:
         c->refreshToken = QStringLiteral("rt");
         c->credential = QStringLiteral("refreshToken");
         QVariantMap settings = c->toSettings();
-        QCOMPARE(settings.value(QStringLiteral("authorityHost")).toString(), QStringLiteral("https://127.0.0.1:40123"));
+        QCOMPARE(settings.value(QStringLiteral("authorityHost")).toString(),
+                 QStringLiteral("https://127.0.0.1:40123"));
         QCOMPARE(settings.value(QStringLiteral("credential")).toString(), QStringLiteral("refreshToken"));
         QCOMPARE(settings.value(QStringLiteral("refreshToken")).toString(), QStringLiteral("rt"));
-        QCOMPARE(settings.value(QStringLiteral("sqlServer")).toString(), QStringLiteral("opsdeck-sql")); // passed through
+        QCOMPARE(settings.value(QStringLiteral("sqlServer")).toString(),
+                 QStringLiteral("opsdeck-sql")); // passed through
         // A source's own settings sit beside them.
         settings.insert(QStringLiteral("window"), 3600);
         auto back = AzureConfig::fromSettings(settings);

@@ -44,10 +44,7 @@ private:
     }
 
 private Q_SLOTS:
-    void initTestCase()
-    {
-        QVERIFY(m_sim.start());
-    }
+    void initTestCase() { QVERIFY(m_sim.start()); }
 
     void demoWritesAndUsesTheSimsConfig()
     {
@@ -65,7 +62,8 @@ private Q_SLOTS:
         QCOMPARE(sessionReady.size(), 1); // the secret is in the file: no keychain involved
         QCOMPARE(session.state(), AzureSession::State::Ready);
         QCOMPARE(session.config().authorityHost, demo.url());
-        QTRY_COMPARE_WITH_TIMEOUT(session.principal(), QStringLiteral("app %1").arg(session.config().clientId), 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(session.principal(),
+                                  QStringLiteral("app %1").arg(session.config().clientId), 20000);
         QVERIFY(session.tokenExpiresOn() > QDateTime::currentDateTimeUtc().addSecs(3000));
         // The sources' settings carry everything the plugins need.
         const QVariantMap settings = session.config().toSettings();
@@ -79,7 +77,8 @@ private Q_SLOTS:
         const QString path = configWithoutSecret();
         QVERIFY(!path.isEmpty());
         SecretStore secrets(nullptr, QStringLiteral("opsdeck-test"));
-        const QString key = SecretStore::azureKey(m_sim.config.tenantId, m_sim.config.clientId, QStringLiteral("clientSecret"));
+        const QString key = SecretStore::azureKey(m_sim.config.tenantId, m_sim.config.clientId,
+                                                  QStringLiteral("clientSecret"));
         QVERIFY(writeSync(secrets, key, m_sim.config.clientSecret));
 
         AzureSession session(nullptr, &secrets);
@@ -87,7 +86,8 @@ private Q_SLOTS:
         session.load(path);
         QVERIFY(ready.wait(20000));
         QCOMPARE(session.config().clientSecret, m_sim.config.clientSecret);
-        QTRY_COMPARE_WITH_TIMEOUT(session.principal(), QStringLiteral("app %1").arg(m_sim.config.clientId), 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(session.principal(), QStringLiteral("app %1").arg(m_sim.config.clientId),
+                                  20000);
         QCOMPARE(secrets.persistent(), qgetenv("OPSDECK_EXPECT_KEYRING") == "1");
 
         std::optional<Result<>> removed;
@@ -106,13 +106,15 @@ private Q_SLOTS:
         QVERIFY(ready.wait(20000)); // the sources start anyway and say what is missing
         QVERIFY(session.signInError());
         QVERIFY(session.signInError()->kind == ErrorKind::Unauthorized);
-        QVERIFY2(session.signInError()->message.contains(u"keychain"), qPrintable(session.signInError()->message));
+        QVERIFY2(session.signInError()->message.contains(u"keychain"),
+                 qPrintable(session.signInError()->message));
         QVERIFY(session.principal().isEmpty());
 
         session.storeClientSecret(m_sim.config.clientSecret);
         QCOMPARE(changed.size(), 1);
         QCOMPARE(changed[0][0].value<AzureConfig>().clientSecret, m_sim.config.clientSecret);
-        QTRY_COMPARE_WITH_TIMEOUT(session.principal(), QStringLiteral("app %1").arg(m_sim.config.clientId), 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(session.principal(), QStringLiteral("app %1").arg(m_sim.config.clientId),
+                                  20000);
         QVERIFY(!session.signInError());
 
         // Stored: the next start finds it.

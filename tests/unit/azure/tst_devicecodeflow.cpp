@@ -19,21 +19,24 @@ const QString kArm = QStringLiteral("https://management.azure.com");
 
 QByteArray entraError(const char *error, int code, const char *text)
 {
-    const QJsonObject body{{QStringLiteral("error"), QString::fromLatin1(error)},
-                           {QStringLiteral("error_description"),
-                            QStringLiteral("AADSTS%1: %2\r\nTrace ID: x\r\nCorrelation ID: y").arg(code).arg(QString::fromLatin1(text))},
-                           {QStringLiteral("error_codes"), QJsonArray{code}}};
+    const QJsonObject body { { QStringLiteral("error"), QString::fromLatin1(error) },
+                             { QStringLiteral("error_description"),
+                               QStringLiteral("AADSTS%1: %2\r\nTrace ID: x\r\nCorrelation ID: y")
+                                   .arg(code)
+                                   .arg(QString::fromLatin1(text)) },
+                             { QStringLiteral("error_codes"), QJsonArray { code } } };
     return QJsonDocument(body).toJson(QJsonDocument::Compact);
 }
 
 QByteArray deviceCodeAnswer()
 {
-    const QJsonObject body{{QStringLiteral("user_code"), QStringLiteral("ABCD")},
-                           {QStringLiteral("device_code"), QStringLiteral("dc")},
-                           {QStringLiteral("verification_uri"), QStringLiteral("https://microsoft.com/devicelogin")},
-                           {QStringLiteral("expires_in"), 900},
-                           {QStringLiteral("interval"), 1},
-                           {QStringLiteral("message"), QStringLiteral("go")}};
+    const QJsonObject body { { QStringLiteral("user_code"), QStringLiteral("ABCD") },
+                             { QStringLiteral("device_code"), QStringLiteral("dc") },
+                             { QStringLiteral("verification_uri"),
+                               QStringLiteral("https://microsoft.com/devicelogin") },
+                             { QStringLiteral("expires_in"), 900 },
+                             { QStringLiteral("interval"), 1 },
+                             { QStringLiteral("message"), QStringLiteral("go") } };
     return QJsonDocument(body).toJson(QJsonDocument::Compact);
 }
 } // namespace
@@ -46,10 +49,7 @@ private:
     AzureSim m_sim;
 
 private Q_SLOTS:
-    void initTestCase()
-    {
-        QVERIFY(m_sim.start());
-    }
+    void initTestCase() { QVERIFY(m_sim.start()); }
 
     void approvedSignInYieldsTokensAndARefreshCredential()
     {
@@ -110,11 +110,13 @@ private Q_SLOTS:
         another.requestToken(kLogAnalytics, this, [&tokens](Result<AccessToken> t) { tokens.append(t); });
         QTRY_COMPARE_WITH_TIMEOUT(tokens.size(), 1, 20000);
         QVERIFY2(tokens[0], tokens[0] ? "" : qPrintable(toString(tokens[0].error())));
-        QCOMPARE(RefreshTokenLedger::instance().latest(RefreshTokenLedger::keyFor(config.tenantId, config.clientId)),
+        QCOMPARE(RefreshTokenLedger::instance().latest(
+                     RefreshTokenLedger::keyFor(config.tenantId, config.clientId)),
                  another.config().refreshToken);
 
         // ...and a spent one is refused with Entra's invalid_grant.
-        RefreshTokenLedger::instance().set(RefreshTokenLedger::keyFor(config.tenantId, config.clientId), result.refreshToken);
+        RefreshTokenLedger::instance().set(RefreshTokenLedger::keyFor(config.tenantId, config.clientId),
+                                           result.refreshToken);
         EntraCredential stale(config);
         tokens.clear();
         stale.requestToken(kLogAnalytics, this, [&tokens](Result<AccessToken> t) { tokens.append(t); });
@@ -135,7 +137,8 @@ private Q_SLOTS:
         QVERIFY(failed.wait(15000));
         const Error error = failed[0][0].value<Error>();
         QVERIFY(error.kind == ErrorKind::Forbidden);
-        QVERIFY2(error.message.contains(u"authorization_declined") && error.message.contains(u"AADSTS70000"), qPrintable(error.message));
+        QVERIFY2(error.message.contains(u"authorization_declined") && error.message.contains(u"AADSTS70000"),
+                 qPrintable(error.message));
         QVERIFY(!flow.isRunning());
     }
 
@@ -187,10 +190,10 @@ private Q_SLOTS:
         FakeEntra fake;
         QVERIFY(fake.isListening());
         fake.answers = {
-            {200, deviceCodeAnswer()},
-            {400, entraError("authorization_pending", 70016, "pending")},
-            {503, "{}"}, // transient: keep polling
-            {400, entraError("expired_token", 70020, "This device code has expired.")},
+            { 200, deviceCodeAnswer() },
+            { 400, entraError("authorization_pending", 70016, "pending") },
+            { 503, "{}" }, // transient: keep polling
+            { 400, entraError("expired_token", 70020, "This device code has expired.") },
         };
         AzureConfig config = m_sim.config;
         config.authorityHost = QUrl(fake.url());
@@ -204,14 +207,17 @@ private Q_SLOTS:
         QVERIFY(error.kind == ErrorKind::Timeout);
         QVERIFY2(error.message.contains(u"AADSTS70020"), qPrintable(error.message));
         QCOMPARE(fake.requests.size(), 4);
-        QVERIFY(fake.requests[0].startsWith("POST /" + config.tenantId.toUtf8() + "/oauth2/v2.0/devicecode\n"));
-        QVERIFY(fake.requests[0].contains("scope=https%3A%2F%2Fapi.loganalytics.io%2F.default%20offline_access"));
+        QVERIFY(
+            fake.requests[0].startsWith("POST /" + config.tenantId.toUtf8() + "/oauth2/v2.0/devicecode\n"));
+        QVERIFY(
+            fake.requests[0].contains("scope=https%3A%2F%2Fapi.loganalytics.io%2F.default%20offline_access"));
         QVERIFY(fake.requests[1].startsWith("POST /" + config.tenantId.toUtf8() + "/oauth2/v2.0/token\n"));
-        QVERIFY(fake.requests[1].contains("grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Adevice_code"));
+        QVERIFY(
+            fake.requests[1].contains("grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Adevice_code"));
         QVERIFY(fake.requests[1].contains("device_code=dc"));
 
         // A device code endpoint that refuses the client.
-        fake.answers = {{400, entraError("unauthorized_client", 700016, "Application not found.")}};
+        fake.answers = { { 400, entraError("unauthorized_client", 700016, "Application not found.") } };
         QSignalSpy failedAgain(&flow, &DeviceCodeFlow::failed);
         flow.start(kLogAnalytics);
         QVERIFY(failedAgain.wait(15000));

@@ -16,7 +16,9 @@ struct Answer
     QList<Result<AccessToken>> results;
     std::function<void(Result<AccessToken>)> sink()
     {
-        return [this](Result<AccessToken> r) { results.append(std::move(r)); };
+        return [this](Result<AccessToken> r) {
+            results.append(std::move(r));
+        };
     }
 };
 
@@ -183,13 +185,15 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(answer.results.size(), 1, 20000);
         QVERIFY(!answer.results[0]);
         QVERIFY(answer.results[0].error().kind == ErrorKind::Config);
-        QVERIFY2(answer.results[0].error().message.contains(u"AADSTS700016"), qPrintable(answer.results[0].error().message));
+        QVERIFY2(answer.results[0].error().message.contains(u"AADSTS700016"),
+                 qPrintable(answer.results[0].error().message));
 
         EntraCredential good(m_sim.config);
         good.requestToken(QStringLiteral("not a resource"), this, answer.sink());
         QTRY_COMPARE_WITH_TIMEOUT(answer.results.size(), 2, 20000);
         QVERIFY(!answer.results[1]);
-        QVERIFY2(answer.results[1].error().message.contains(u"AADSTS70011"), qPrintable(answer.results[1].error().message));
+        QVERIFY2(answer.results[1].error().message.contains(u"AADSTS70011"),
+                 qPrintable(answer.results[1].error().message));
     }
 
     void withoutTheSimsCaTlsFails()
@@ -202,7 +206,8 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(answer.results.size(), 1, 20000);
         QVERIFY(!answer.results[0]);
         QVERIFY(answer.results[0].error().kind == ErrorKind::Network);
-        QVERIFY2(answer.results[0].error().hint.contains(u"caFile"), qPrintable(toString(answer.results[0].error())));
+        QVERIFY2(answer.results[0].error().hint.contains(u"caFile"),
+                 qPrintable(toString(answer.results[0].error())));
 
         config.caFile = m_sim.configPath; // JSON, not PEM
         EntraCredential badCa(config);
@@ -259,8 +264,10 @@ private Q_SLOTS:
         QVERIFY2(left >= 2 && left <= 4, qPrintable(QString::number(left)));
         QFile args(m_bin.filePath(QStringLiteral("count.args")));
         QVERIFY(args.open(QIODevice::ReadOnly));
-        QCOMPARE(args.readAll().trimmed(), QStringLiteral("account get-access-token --resource %1 -o json --tenant %2")
-                                               .arg(kArm, m_sim.config.tenantId).toUtf8());
+        QCOMPARE(args.readAll().trimmed(),
+                 QStringLiteral("account get-access-token --resource %1 -o json --tenant %2")
+                     .arg(kArm, m_sim.config.tenantId)
+                     .toUtf8());
 
         credential.requestToken(kArm, this, answer.sink()); // still fresh
         QTRY_COMPARE_WITH_TIMEOUT(answer.results.size(), 3, 5000);

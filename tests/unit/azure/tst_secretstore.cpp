@@ -15,7 +15,8 @@ class tst_SecretStore : public QObject
 
 private:
     bool m_expectKeyring = false;
-    const QString m_key = SecretStore::azureKey(QStringLiteral("tenant-1"), QStringLiteral("client-1"), QStringLiteral("clientSecret"));
+    const QString m_key = SecretStore::azureKey(QStringLiteral("tenant-1"), QStringLiteral("client-1"),
+                                                QStringLiteral("clientSecret"));
 
     Result<QString> readSync(SecretStore &store, const QString &key)
     {
@@ -52,8 +53,9 @@ private Q_SLOTS:
 
     void keys()
     {
-        QCOMPARE(SecretStore::azureKey(QStringLiteral("t"), QStringLiteral("c"), QStringLiteral("refreshToken")),
-                 QStringLiteral("azure/t/c/refreshToken"));
+        QCOMPARE(
+            SecretStore::azureKey(QStringLiteral("t"), QStringLiteral("c"), QStringLiteral("refreshToken")),
+            QStringLiteral("azure/t/c/refreshToken"));
     }
 
     void writeReadRemove()

@@ -29,10 +29,13 @@ private:
     {
         QVERIFY(!root->accessibleName().isEmpty());
         for (QWidget *w : root->findChildren<QWidget *>()) {
-            const bool readOrOperated = qobject_cast<QLabel *>(w) || qobject_cast<QPushButton *>(w) || qobject_cast<QTreeWidget *>(w);
+            const bool readOrOperated = qobject_cast<QLabel *>(w) || qobject_cast<QPushButton *>(w)
+                || qobject_cast<QTreeWidget *>(w);
             if (!w->isVisibleTo(root) || !readOrOperated)
                 continue;
-            QVERIFY2(!w->accessibleName().isEmpty(), qPrintable(QStringLiteral("%1 without an accessible name").arg(QString::fromLatin1(w->metaObject()->className()))));
+            QVERIFY2(!w->accessibleName().isEmpty(),
+                     qPrintable(QStringLiteral("%1 without an accessible name")
+                                    .arg(QString::fromLatin1(w->metaObject()->className()))));
         }
     }
 
@@ -44,10 +47,7 @@ private:
     }
 
 private Q_SLOTS:
-    void initTestCase()
-    {
-        QVERIFY(m_sim.start());
-    }
+    void initTestCase() { QVERIFY(m_sim.start()); }
 
     void noConfig()
     {
@@ -71,7 +71,8 @@ private Q_SLOTS:
         dialog.show();
         QVERIFY(QTest::qWaitForWindowExposed(&dialog));
         // The session's own check: the service principal, in the sim's tenant.
-        QTRY_COMPARE_WITH_TIMEOUT(dialog.signedInText(), QStringLiteral("app %1").arg(m_sim.config.clientId), 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(dialog.signedInText(), QStringLiteral("app %1").arg(m_sim.config.clientId),
+                                  20000);
         QVERIFY(dialog.methodText().contains(u"client secret"));
         QVERIFY(dialog.methodText().contains(m_sim.config.clientId));
         QCOMPARE(dialog.sourcesView()->topLevelItemCount(), 1);
@@ -89,13 +90,17 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(!code->userCode().isEmpty(), 20000);
         QVERIFY(code->statusText().contains(u"Waiting"));
         const QList<QLabel *> labels = code->findChildren<QLabel *>();
-        const auto page = std::find_if(labels.cbegin(), labels.cend(), [](QLabel *l) { return l->accessibleName() == u"Sign-in page"; });
+        const auto page = std::find_if(labels.cbegin(), labels.cend(),
+                                       [](QLabel *l) { return l->accessibleName() == u"Sign-in page"; });
         QVERIFY(page != labels.cend());
         QVERIFY((*page)->text().endsWith(u"/devicelogin"));
         QCOMPARE((*page)->textFormat(), Qt::PlainText);
-        const auto countdown = std::find_if(labels.cbegin(), labels.cend(), [](QLabel *l) { return l->accessibleName() == u"Code expires in"; });
+        const auto countdown = std::find_if(labels.cbegin(), labels.cend(), [](QLabel *l) {
+            return l->accessibleName() == u"Code expires in";
+        });
         QVERIFY(countdown != labels.cend());
-        QVERIFY2((*countdown)->text().startsWith(u"14:") || (*countdown)->text() == u"15:00", qPrintable((*countdown)->text()));
+        QVERIFY2((*countdown)->text().startsWith(u"14:") || (*countdown)->text() == u"15:00",
+                 qPrintable((*countdown)->text()));
         checkAccessibleNames(code);
 
         QVERIFY(code->copyButton()->isEnabled());
@@ -116,7 +121,8 @@ private Q_SLOTS:
         QTRY_VERIFY(keyring ? dialog.secretsText().startsWith(u"Stored in the system keychain")
                             : dialog.secretsText().startsWith(u"Kept in memory for this session: "));
         std::optional<Result<QString>> stored;
-        secrets.read(SecretStore::azureKey(session.config().tenantId, session.config().clientId, QStringLiteral("refreshToken")),
+        secrets.read(SecretStore::azureKey(session.config().tenantId, session.config().clientId,
+                                           QStringLiteral("refreshToken")),
                      this, [&stored](Result<QString> r) { stored = r; });
         QTRY_VERIFY_WITH_TIMEOUT(stored.has_value(), 20000);
         QVERIFY(stored->has_value());
@@ -143,7 +149,8 @@ private Q_SLOTS:
         const QString userCode = code->userCode();
         QTest::mouseClick(code->cancelButton(), Qt::LeftButton);
         QTRY_VERIFY(!code); // closed and deleted
-        // The code is still pending at the sim, but nobody polls for it any more: approving it changes nothing here.
+        // The code is still pending at the sim, but nobody polls for it any more: approving it changes
+        // nothing here.
         QCOMPARE(m_sim.approve(userCode), 200);
         QTest::qWait(6000);
         QCOMPARE(session.config().credential, QStringLiteral("clientSecret"));
