@@ -3,13 +3,17 @@
 #include "actionpreviewdialog.h"
 #include "actionprovider.h"
 #include "actionservice.h"
+#include "revisionhistorymodel.h"
 
 #include <QComboBox>
 #include <QGridLayout>
 #include <QHBoxLayout>
+#include <QHeaderView>
+#include <QItemSelectionModel>
 #include <QLabel>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QTableView>
 #include <QTimer>
 
 namespace Opsdeck {
@@ -174,6 +178,25 @@ ActionPanel::ActionPanel(ActionService *service, QWidget *parent)
         m_values.insert(id, values);
         ++row;
     }
+    // Undo picks from the rollout history, as `kubectl rollout history` shows it.
+    m_historyModel = new RevisionHistoryModel(this);
+    m_history = new QTableView(this);
+    m_history->setModel(m_historyModel);
+    m_history->setAccessibleName(tr("Rollout history"));
+    m_history->setToolTip(tr("Revisions of the chosen track; select one to undo to it"));
+    m_history->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_history->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_history->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_history->verticalHeader()->hide();
+    m_history->horizontalHeader()->setStretchLastSection(true);
+    m_history->setMinimumHeight(90);
+    connect(m_history->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex &current) { m_revision->setValue(m_historyModel->revisionAt(current.row())); });
+    auto *historyLabel = new QLabel(tr("Rollout &history:"), this);
+    historyLabel->setBuddy(m_history);
+    grid->addWidget(historyLabel, row++, 0, 1, 3);
+    grid->addWidget(m_history, row++, 0, 1, 3);
+    connect(m_track, &QComboBox::currentIndexChanged, this, &ActionPanel::requestRevisionHistory);
     grid->setRowStretch(row, 1);
 
     // Providers learn permissions and canary state as they go: follow them while shown.
@@ -201,8 +224,10 @@ void ActionPanel::setService(const ServiceKey &service)
 {
     const bool changed = !(m_service == service);
     m_service = service;
-    if (changed)
+    if (changed) {
         checkPermissions();
+        requestRevisionHistory();
+    }
     refresh();
 }
 
@@ -213,7 +238,33 @@ void ActionPanel::addProvider(ActionProvider *provider)
     m_providers.append(provider);
     if (provider->metaObject()->indexOfSignal("permissionsChecked(Opsdeck::ServiceKey)") >= 0)
         connect(provider, SIGNAL(permissionsChecked(Opsdeck::ServiceKey)), this, SLOT(refresh()));
+    if (provider->metaObject()->indexOfSignal("revisionHistoryReady(Opsdeck::ServiceKey,QString,QVariantList)") >= 0)
+        connect(provider, SIGNAL(revisionHistoryReady(Opsdeck::ServiceKey,QString,QVariantList)), this,
+                SLOT(showRevisionHistory(Opsdeck::ServiceKey,QString,QVariantList)));
     checkPermissions();
+    requestRevisionHistory();
+}
+
+void ActionPanel::requestRevisionHistory()
+{
+    m_historyModel->clear();
+    if (m_service.name.isEmpty() || m_readOnly)
+        return;
+    const QString track = m_track->currentData().toString();
+    for (const QPointer<ActionProvider> &provider : std::as_const(m_providers)) {
+        if (provider && provider->metaObject()->indexOfSlot("requestRevisionHistory(Opsdeck::ServiceKey,QString)") >= 0)
+            QMetaObject::invokeMethod(provider, "requestRevisionHistory", Qt::QueuedConnection,
+                                      Q_ARG(Opsdeck::ServiceKey, m_service), Q_ARG(QString, track));
+    }
+}
+
+void ActionPanel::showRevisionHistory(const ServiceKey &service, const QString &track, const QVariantList &revisions)
+{
+    // Answers for another service or track (the selection moved on) are dropped.
+    if (!(service == m_service) || track != m_track->currentData().toString())
+        return;
+    m_historyModel->setHistory(revisions);
+    m_history->resizeColumnsToContents();
 }
 
 void ActionPanel::checkPermissions()

@@ -19,6 +19,7 @@ class QComboBox;
 class QLabel;
 class QPushButton;
 class QSpinBox;
+class QTableView;
 class QTimer;
 
 namespace Opsdeck {
@@ -26,6 +27,7 @@ namespace Opsdeck {
 class ActionPreviewDialog;
 class ActionProvider;
 class ActionService;
+class RevisionHistoryModel;
 
 class ActionPanel : public QWidget
 {
@@ -50,6 +52,8 @@ public:
 public Q_SLOTS:
     // Re-reads which actions apply and whether they are allowed (providers learn permissions over time).
     void refresh();
+    // A provider's answer to `requestRevisionHistory(Opsdeck::ServiceKey, QString track)`.
+    void showRevisionHistory(const Opsdeck::ServiceKey &service, const QString &track, const QVariantList &revisions);
 
 public:
 
@@ -61,6 +65,8 @@ public:
     QSpinBox *customWeight() const { return m_customWeight; }
     QComboBox *trackPicker() const { return m_track; }
     QSpinBox *revisionPicker() const { return m_revision; }
+    QTableView *revisionHistory() const { return m_history; }
+    RevisionHistoryModel *revisionHistoryModel() const { return m_historyModel; }
     QSpinBox *replicasPicker() const { return m_replicas; }
     QLabel *verdictLabel() const { return m_verdict; }
     // The preview dialog opened by the last click (nullptr once closed).
@@ -77,6 +83,7 @@ private:
     void trigger(const QString &actionId);
     void updateWeightPicker();
     void checkPermissions();
+    void requestRevisionHistory();
 
     ActionService *m_actions = nullptr;
     ServiceKey m_service;
@@ -89,6 +96,8 @@ private:
     QComboBox *m_track = nullptr;
     QSpinBox *m_revision = nullptr;
     QSpinBox *m_replicas = nullptr;
+    QTableView *m_history = nullptr;
+    RevisionHistoryModel *m_historyModel = nullptr;
     QLabel *m_verdict = nullptr;
     QLabel *m_empty = nullptr;
     QTimer *m_refresh = nullptr;

@@ -1,5 +1,6 @@
 #include "testactionprovider.h"
 
+#include <QDateTime>
 #include <QFile>
 #include <QJsonDocument>
 #include <QSaveFile>
@@ -88,6 +89,21 @@ QList<ActionDescriptor> TestActionProvider::actionsFor(const ServiceKey &service
             make(QStringLiteral("rollout-undo"), QStringLiteral("Undo rollout"), true, false),
             make(QStringLiteral("scale"), QStringLiteral("Scale"), false, false),
             make(QStringLiteral("restart"), QStringLiteral("Restart"), false, false)};
+}
+
+void TestActionProvider::requestRevisionHistory(const ServiceKey &service, const QString &track)
+{
+    const ServiceState current = state(service.name);
+    const QString image = track == QLatin1String("canary") ? current.canaryImage : current.stableImage;
+    QVariantList revisions;
+    for (int revision = current.revision; revision >= 1; --revision) {
+        revisions << QVariantMap{{QStringLiteral("revision"), revision},
+                                 {QStringLiteral("changeCause"), QStringLiteral("deploy %1 r%2").arg(track).arg(revision)},
+                                 {QStringLiteral("image"), revision == current.revision ? image : image + QStringLiteral("-r%1").arg(revision)},
+                                 {QStringLiteral("created"), QDateTime::currentDateTimeUtc().addSecs(-3600 * revision)},
+                                 {QStringLiteral("current"), revision == current.revision}};
+    }
+    Q_EMIT revisionHistoryReady(service, track, revisions);
 }
 
 TestActionProvider::ServiceState TestActionProvider::state(const QString &service) const

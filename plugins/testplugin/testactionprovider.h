@@ -45,6 +45,12 @@ public Q_SLOTS:
     void preview(const Opsdeck::ActionRequest &request) override;
     void execute(const Opsdeck::ActionRequest &request) override;
     void resume(const Opsdeck::OperationStatus &status) override;
+    // Revisions 1…state.revision of the track, newest first, the last one current (as the kubernetes
+    // provider answers).
+    void requestRevisionHistory(const Opsdeck::ServiceKey &service, const QString &track);
+
+Q_SIGNALS:
+    void revisionHistoryReady(const Opsdeck::ServiceKey &service, const QString &track, const QVariantList &revisions);
 
 private:
     struct Planned

@@ -9,6 +9,7 @@
 #include "journal.h"
 #include "journaltablemodel.h"
 #include "journalview.h"
+#include "revisionhistorymodel.h"
 #include "mainwindow.h"
 #include "servicestore.h"
 #include "sourcelistmodel.h"
@@ -65,6 +66,7 @@ private Q_SLOTS:
     void conflictShowsWhatChangedAndReapplies();
     void invalidValueIsRefused();
     void historyFiltersAndExportsCsv();
+    void rolloutHistoryPicksTheRevision();
     void interruptedActionIsOfferedAndResumed();
     void screenshots();
 
@@ -463,6 +465,33 @@ void tst_Actions::historyFiltersAndExportsCsv()
     QVERIFY(csv.contains(QStringLiteral(",refused,")));
     QVERIFY(csv.contains(QStringLiteral(",succeeded,")));
     QVERIFY(!csv.contains(QStringLiteral(",scale,")));
+}
+
+void tst_Actions::rolloutHistoryPicksTheRevision()
+{
+    ActionPanel panel(m_service.get());
+    panel.addProvider(m_provider.get());
+    panel.setService(productservice());
+    QTableView *history = panel.revisionHistory();
+    QVERIFY(history);
+    QCOMPARE(history->accessibleName(), QStringLiteral("Rollout history"));
+    QTRY_COMPARE(history->model()->rowCount(), 3); // revisions 3, 2, 1 of the stable track
+    QCOMPARE(history->model()->index(0, RevisionHistoryModel::RevisionColumn).data().toString(), QStringLiteral("3 (current)"));
+    QCOMPARE(history->model()->index(1, RevisionHistoryModel::ChangeCauseColumn).data().toString(), QStringLiteral("deploy stable r2"));
+    QCOMPARE(history->model()->index(1, RevisionHistoryModel::ImageColumn).data().toString(), QStringLiteral("productservice:1.4.0-r2"));
+    QCOMPARE(history->model()->index(1, RevisionHistoryModel::AgeColumn).data().toString(), QStringLiteral("2h"));
+
+    // Picking a row picks the revision Undo rolls back to.
+    history->selectRow(2);
+    QCOMPARE(panel.revisionPicker()->value(), 1);
+    QCOMPARE(panel.requestFor(QStringLiteral("rollout-undo")).parameters.value(QStringLiteral("toRevision")).toInt(), 1);
+
+    // Another track asks again; an answer for another service is not shown.
+    panel.trackPicker()->setCurrentIndex(panel.trackPicker()->findData(QStringLiteral("canary")));
+    QTRY_COMPARE(history->model()->index(0, RevisionHistoryModel::ImageColumn).data().toString(), QStringLiteral("productservice:1.5.0"));
+    panel.showRevisionHistory(ServiceKey{QStringLiteral("sim"), QStringLiteral("microservices"), QStringLiteral("orderservice")},
+                              QStringLiteral("canary"), {});
+    QCOMPARE(history->model()->rowCount(), 3);
 }
 
 void tst_Actions::interruptedActionIsOfferedAndResumed()
