@@ -5,6 +5,7 @@
 #include "actionservice.h"
 #include "revisionhistorymodel.h"
 
+#include <QAbstractItemView>
 #include <QComboBox>
 #include <QGridLayout>
 #include <QHBoxLayout>
@@ -107,6 +108,7 @@ ActionPanel::ActionPanel(ActionService *service, QWidget *parent)
     // The values the buttons use.
     m_weight = new QComboBox(this);
     m_weight->setAccessibleName(tr("Canary weight"));
+    m_weight->view()->setAccessibleName(tr("Canary weights")); // the drop-down list, as a screen reader meets it
     m_weight->setToolTip(tr("The share of traffic for the canary"));
     for (int step : WeightSteps)
         m_weight->addItem(tr("%1 %").arg(step), step);
@@ -122,6 +124,7 @@ ActionPanel::ActionPanel(ActionService *service, QWidget *parent)
 
     m_track = new QComboBox(this);
     m_track->setAccessibleName(tr("Track"));
+    m_track->view()->setAccessibleName(tr("Tracks")); // the drop-down list, as a screen reader meets it
     m_track->setToolTip(tr("Which deployment Undo rollout, Scale and Restart act on"));
     m_track->addItem(tr("Stable"), QStringLiteral("stable"));
     m_track->addItem(tr("Canary"), QStringLiteral("canary"));

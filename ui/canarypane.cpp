@@ -6,6 +6,7 @@
 #include "telemetrystore.h"
 
 #include <QClipboard>
+#include <QAbstractItemView>
 #include <QComboBox>
 #include <QGuiApplication>
 #include <QHBoxLayout>
@@ -64,6 +65,7 @@ CanaryPane::CanaryPane(TelemetryStore *telemetry, QWidget *parent)
     top->setSpacing(6);
     m_window = new QComboBox(this);
     m_window->setAccessibleName(tr("Telemetry window"));
+    m_window->view()->setAccessibleName(tr("Telemetry windows")); // the drop-down list, as a screen reader meets it
     m_window->setAccessibleDescription(tr("The time range the telemetry figures, charts and verdict cover"));
     m_window->addItem(tr("15 min"), 900);
     m_window->addItem(tr("1 h"), 3600);

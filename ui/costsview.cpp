@@ -9,6 +9,7 @@
 #include "format.h"
 #include "healthstyle.h"
 
+#include <QAbstractItemView>
 #include <QChart>
 #include <QChartView>
 #include <QComboBox>
@@ -72,6 +73,7 @@ CostsView::CostsView(CostStore *store, QWidget *parent)
     // Top bar: scope, refresh, export, and how old the figures are.
     m_scope->setEditable(true);
     m_scope->setAccessibleName(tr("Cost scope"));
+    m_scope->view()->setAccessibleName(tr("Cost scopes")); // the drop-down list, as a screen reader meets it
     m_scope->setToolTip(tr("The subscription, a resource group's name, or a full scope (/subscriptions/…/resourceGroups/…)"));
     m_scope->addItem(tr("Subscription"), QString());
     m_scope->setMinimumWidth(260);

@@ -7,6 +7,7 @@
 #include "journaltablemodel.h"
 #include "observation.h"
 
+#include <QAbstractItemView>
 #include <QComboBox>
 #include <QFileDialog>
 #include <QHBoxLayout>
@@ -18,6 +19,7 @@
 #include <QSaveFile>
 #include <QSplitter>
 #include <QTableView>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 namespace Opsdeck {
@@ -83,21 +85,26 @@ JournalView::JournalView(Journal *journal, ActionService *service, QWidget *pare
     m_service->setAccessibleName(tr("Filter history by service"));
     m_service->setPlaceholderText(tr("Service name"));
     m_service->setClearButtonEnabled(true);
+    for (QToolButton *button : m_service->findChildren<QToolButton *>())
+        button->setAccessibleName(tr("Clear service filter"));
     auto *serviceLabel = new QLabel(tr("Ser&vice:"), this);
     serviceLabel->setBuddy(m_service);
     m_action = new QComboBox(this);
     m_action->setAccessibleName(tr("Filter history by action"));
+    m_action->view()->setAccessibleName(tr("Actions")); // the drop-down list, as a screen reader meets it
     m_action->addItem(tr("All actions"), QString());
     for (const QString &id : ActionPanel::knownActions())
         m_action->addItem(id, id);
     m_status = new QComboBox(this);
     m_status->setAccessibleName(tr("Filter history by status"));
+    m_status->view()->setAccessibleName(tr("Statuses")); // the drop-down list, as a screen reader meets it
     m_status->addItem(tr("Any status"), -1);
     for (JournalStatus s : {JournalStatus::Started, JournalStatus::Succeeded, JournalStatus::Failed, JournalStatus::Refused,
                             JournalStatus::Interrupted, JournalStatus::Abandoned})
         m_status->addItem(JournalTableModel::statusWord(s), int(s));
     m_time = new QComboBox(this);
     m_time->setAccessibleName(tr("Filter history by time"));
+    m_time->view()->setAccessibleName(tr("Time ranges")); // the drop-down list, as a screen reader meets it
     m_time->addItem(tr("All time"), 0);
     m_time->addItem(tr("Last hour"), 3600);
     m_time->addItem(tr("Last 24 hours"), 86400);

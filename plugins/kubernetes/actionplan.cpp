@@ -89,7 +89,10 @@ PlannedStep weightStep(const ActionTargets &targets, const QString &ns, int perc
     return step;
 }
 
-PlannedStep scaleStep(const QJsonObject &deployment, const QString &ns, Track track, int replicas, bool pin)
+// Scale and restart carry no resourceVersion, like `kubectl scale` and `kubectl rollout restart`: a
+// Deployment's controller rewrites its status (and so its resourceVersion) all the time, so a pin would
+// refuse for changes nobody made to what is being set.
+PlannedStep scaleStep(const QJsonObject &deployment, const QString &ns, Track track, int replicas)
 {
     PlannedStep step;
     step.kind = PlannedStep::Kind::Patch;
@@ -100,7 +103,6 @@ PlannedStep scaleStep(const QJsonObject &deployment, const QString &ns, Track tr
     step.path = deploymentPath(ns, step.objectName) + QStringLiteral("/scale");
     step.contentType = kMerge; // as kubectl scale sends it
     step.mergeBody = QJsonObject{{QStringLiteral("spec"), QJsonObject{{QStringLiteral("replicas"), replicas}}}};
-    step.pin = pin;
     step.resourceVersion = ActionTargets::resourceVersionOf(deployment);
     step.before = QJsonObject{{QStringLiteral("spec"),
                                QJsonObject{{QStringLiteral("replicas"), ActionTargets::replicasOf(deployment)}}}};
@@ -292,7 +294,7 @@ Result<ActionPlan> ActionPlan::build(const ActionRequest &request, const ActionT
             plan.steps << weightStep(targets, ns, 0, false);
         else
             plan.warnings << QStringLiteral("no canary Ingress or HTTPRoute found: the weight is left alone");
-        plan.steps << scaleStep(*canary, ns, Track::Canary, 0, false);
+        plan.steps << scaleStep(*canary, ns, Track::Canary, 0);
         plan.steps.last().destructive = true;
         canaryReadiness(targets, 1, plan.warnings);
     } else if (id == u"abort") {
@@ -304,7 +306,7 @@ Result<ActionPlan> ActionPlan::build(const ActionRequest &request, const ActionT
         else
             plan.warnings << QStringLiteral("no canary Ingress or HTTPRoute found: the weight is left alone");
         // Aborting is the way back to safety: one confirmation, no typed name (DESIGN §8).
-        plan.steps << scaleStep(*canary, ns, Track::Canary, 0, !targets.hasRouting());
+        plan.steps << scaleStep(*canary, ns, Track::Canary, 0);
         plan.steps.last().destructive = false;
     } else if (id == u"rollout-undo") {
         const auto deployment = requireDeployment(targets, track, request);
@@ -352,7 +354,7 @@ Result<ActionPlan> ActionPlan::build(const ActionRequest &request, const ActionT
         const auto deployment = requireDeployment(targets, track, request);
         if (!deployment)
             return tl::unexpected(deployment.error());
-        plan.steps << scaleStep(*deployment, ns, track, *replicas, true);
+        plan.steps << scaleStep(*deployment, ns, track, *replicas);
         hpaWarnings(targets, *deployment, *replicas, plan.warnings);
         if (*replicas == 0)
             plan.warnings << QStringLiteral("%1 will have no pods").arg(ActionTargets::nameOf(*deployment));
@@ -374,7 +376,6 @@ Result<ActionPlan> ActionPlan::build(const ActionRequest &request, const ActionT
              QJsonObject{{QStringLiteral("template"),
                           QJsonObject{{QStringLiteral("metadata"),
                                        QJsonObject{{QStringLiteral("annotations"), QJsonObject{{kRestartedAt, stamp}}}}}}}}}};
-        step.pin = true;
         step.resourceVersion = ActionTargets::resourceVersionOf(*deployment);
         step.before = *deployment;
         step.access = kPatchDeployments;
