@@ -57,6 +57,41 @@ const char *const version2[] = {
     "CREATE INDEX actions_action ON actions(action)",
 };
 
+// Version 3: the war room's own records beside the actions (issue 9): every alert raised, with its end
+// and acknowledgement (the timeline and RCA export read past windows from here), and drill runs with
+// their measured detection and recovery times. Written by AlertLog and DrillStore over their own
+// connections to this file.
+const char *const version3[] = {
+    "CREATE TABLE alert_log ("
+    " alert_id TEXT NOT NULL,"
+    " rule TEXT NOT NULL,"
+    " context TEXT NOT NULL DEFAULT '',"
+    " namespace TEXT NOT NULL DEFAULT '',"
+    " service TEXT NOT NULL DEFAULT '',"
+    " severity TEXT NOT NULL,"
+    " since INTEGER NOT NULL,"
+    " ended INTEGER,"
+    " summary TEXT NOT NULL DEFAULT '',"
+    " acknowledged_by TEXT NOT NULL DEFAULT '',"
+    " acknowledged_at INTEGER,"
+    " PRIMARY KEY (alert_id, since))",
+    "CREATE INDEX alert_log_since ON alert_log(since)",
+    "CREATE TABLE drill_runs ("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " scenario TEXT NOT NULL,"
+    " context TEXT NOT NULL DEFAULT '',"
+    " namespace TEXT NOT NULL DEFAULT '',"
+    " service TEXT NOT NULL,"
+    " status TEXT NOT NULL,"
+    " fault_at INTEGER NOT NULL,"
+    " detected_at INTEGER,"
+    " cleared_at INTEGER,"
+    " recovered_at INTEGER,"
+    " alert_id TEXT NOT NULL DEFAULT '',"
+    " error TEXT NOT NULL DEFAULT '')",
+    "CREATE INDEX drill_runs_fault_at ON drill_runs(fault_at)",
+};
+
 template<std::size_t N> QStringList toList(const char *const (&statements)[N])
 {
     QStringList list;
@@ -69,7 +104,7 @@ template<std::size_t N> QStringList toList(const char *const (&statements)[N])
 
 int JournalMigrations::latestVersion()
 {
-    return 2;
+    return 3;
 }
 
 QStringList JournalMigrations::statements(int version)
@@ -79,6 +114,8 @@ QStringList JournalMigrations::statements(int version)
         return toList(version1);
     case 2:
         return toList(version2);
+    case 3:
+        return toList(version3);
     default:
         return {};
     }

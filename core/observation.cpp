@@ -25,6 +25,8 @@ void registerObservationMetaTypes()
     qRegisterMetaType<BreakerState>();
     qRegisterMetaType<CostSeries>();
     qRegisterMetaType<CostBudget>();
+    qRegisterMetaType<SqlDatabase>();
+    qRegisterMetaType<SqlDatabaseList>();
     qRegisterMetaType<ActionDescriptor>();
     qRegisterMetaType<ActionRequest>();
     qRegisterMetaType<ActionChange>();

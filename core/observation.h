@@ -230,8 +230,37 @@ struct CostBudget
     friend bool operator==(const CostBudget &, const CostBudget &) = default;
 };
 
+// One Azure SQL database (ARM Microsoft.Sql, API-CONTRACTS §5), as the azuresql source last read it.
+// `service` is its `Service` tag (empty: untagged, e.g. master). Times are UTC, from the API (the
+// server's clock, which for the simulator is its virtual clock).
+struct SqlDatabase
+{
+    QString armId;        // /subscriptions/…/servers/{server}/databases/{name}
+    QString server;
+    QString name;
+    QString service;
+    QString location;
+    QString status;       // Online, Offline, Restoring, Creating, …
+    QString sku;          // currentServiceObjectiveName, e.g. GP_Gen5_2
+    qint64 maxSizeBytes = 0;
+    QDateTime creationDate;
+    QDateTime earliestRestoreDate; // invalid while the database has none (being created)
+
+    friend bool operator==(const SqlDatabase &, const SqlDatabase &) = default;
+};
+
+// Every database of one server, read in one go (all pages); replaces what the source sent before.
+struct SqlDatabaseList
+{
+    QString server;
+    QList<SqlDatabase> databases;
+    QDateTime fetchedAt;
+
+    friend bool operator==(const SqlDatabaseList &, const SqlDatabaseList &) = default;
+};
+
 using Observation = std::variant<ResourceDelta, TelemetrySeries, TelemetryBreakdown, HealthReport, BreakerState,
-                                 CostSeries, CostBudget, OperationStatus, SourceStatus>;
+                                 CostSeries, CostBudget, OperationStatus, SourceStatus, SqlDatabaseList>;
 
 struct ObservationBatch
 {
@@ -258,6 +287,8 @@ QString toString(Track track);
 Q_DECLARE_METATYPE(Opsdeck::ResourceKey)
 Q_DECLARE_METATYPE(Opsdeck::ResourceDelta)
 Q_DECLARE_METATYPE(Opsdeck::TelemetrySeries)
+Q_DECLARE_METATYPE(Opsdeck::SqlDatabase)
+Q_DECLARE_METATYPE(Opsdeck::SqlDatabaseList)
 Q_DECLARE_METATYPE(Opsdeck::TelemetryBreakdown)
 Q_DECLARE_METATYPE(Opsdeck::HealthReport)
 Q_DECLARE_METATYPE(Opsdeck::BreakerState)

@@ -258,7 +258,17 @@ void tst_Journal::migratesFromVersion1()
     Journal journal;
     auto opened = journal.open(path());
     QVERIFY2(opened, qPrintable(opened ? QString() : toString(opened.error())));
-    QCOMPARE(journal.schemaVersion().value(), 2);
+    QCOMPARE(journal.schemaVersion().value(), JournalMigrations::latestVersion());
+    {
+        // Version 3's tables exist after migrating a version 1 file.
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("v3check"));
+        db.setDatabaseName(path());
+        QVERIFY(db.open());
+        QVERIFY(db.tables().contains(QStringLiteral("alert_log")));
+        QVERIFY(db.tables().contains(QStringLiteral("drill_runs")));
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("v3check"));
     auto entries = journal.entries();
     QVERIFY(entries);
     QCOMPARE(entries->size(), 1);
