@@ -1,0 +1,3 @@
+#include "azuresqllogging.h"
+
+Q_LOGGING_CATEGORY(lcAzureSql, "opsdeck.azuresql")
