@@ -5,6 +5,7 @@
 #include "servicestore.h"
 #include "telemetrystore.h"
 
+#include <QJsonArray>
 #include <QSet>
 
 #include <algorithm>
@@ -133,11 +134,20 @@ void AlertEngine::setCostAlerts(const QList<CostAlert> &alerts)
 void AlertEngine::setSourceStatus(const QString &sourceId, const SourceStatus &status, int intervalSeconds)
 {
     m_sources.insert(sourceId, Source{status, intervalSeconds});
+    m_intervals.insert(sourceId, intervalSeconds);
+}
+
+void AlertEngine::setSourceInterval(const QString &sourceId, int intervalSeconds)
+{
+    m_intervals.insert(sourceId, intervalSeconds);
+    if (const auto it = m_sources.find(sourceId); it != m_sources.end())
+        it->intervalSeconds = intervalSeconds;
 }
 
 void AlertEngine::removeSource(const QString &sourceId)
 {
     m_sources.remove(sourceId);
+    m_intervals.remove(sourceId);
 }
 
 void AlertEngine::attach(ServiceStore *services, TelemetryStore *telemetry, CostStore *costs)
@@ -166,6 +176,53 @@ void AlertEngine::attach(ServiceStore *services, TelemetryStore *telemetry, Cost
     evaluate();
 }
 
+std::optional<Alert::Severity> AlertEngine::worstActive() const
+{
+    std::optional<Alert::Severity> worst;
+    for (const Tracked &t : m_active) {
+        if (!worst || t.alert.severity > *worst)
+            worst = t.alert.severity;
+    }
+    return worst;
+}
+
+void AlertEngine::addToSnapshot(const QList<Alert> &active, QJsonObject &root)
+{
+    const auto belongs = [](const Alert &a, const QString &context, const QString &ns, const QString &name) {
+        if (a.service.name != name)
+            return false;
+        // Budget alerts know only the Service tag; every other alert its full key.
+        return (a.service.context.isEmpty() && a.service.ns.isEmpty()) || (a.service.context == context && a.service.ns == ns);
+    };
+    QJsonArray contexts = root.value(QLatin1String("contexts")).toArray();
+    for (qsizetype i = 0; i < contexts.size(); ++i) {
+        QJsonObject context = contexts.at(i).toObject();
+        const QString contextName = context.value(QLatin1String("name")).toString();
+        QJsonArray services = context.value(QLatin1String("services")).toArray();
+        for (qsizetype j = 0; j < services.size(); ++j) {
+            QJsonObject service = services.at(j).toObject();
+            const QString ns = service.value(QLatin1String("namespace")).toString();
+            const QString name = service.value(QLatin1String("name")).toString();
+            QJsonArray alerts;
+            for (const Alert &a : active) {
+                if (belongs(a, contextName, ns, name))
+                    alerts.append(toJson(a));
+            }
+            service.insert(QStringLiteral("alerts"), alerts);
+            services.replace(j, service);
+        }
+        context.insert(QStringLiteral("services"), services);
+        contexts.replace(i, context);
+    }
+    root.insert(QStringLiteral("contexts"), contexts);
+    QJsonArray estate;
+    for (const Alert &a : active) {
+        if (a.service.name.isEmpty())
+            estate.append(toJson(a));
+    }
+    root.insert(QStringLiteral("alerts"), estate);
+}
+
 QStringList AlertEngine::rules()
 {
     return {BreakerOpen, CanaryWorse, ErrorRateHigh, HpaAtMax, PodsNotReady, HealthUnhealthy, HealthDegraded, BudgetThreshold, SourceDown};
@@ -188,7 +245,7 @@ void AlertEngine::pullFromStores()
 
         const QHash<QString, SourceStatus> statuses = m_serviceStore->sourceStatuses();
         for (auto it = statuses.cbegin(); it != statuses.cend(); ++it)
-            m_sources.insert(it.key(), Source{it.value(), 0});
+            m_sources.insert(it.key(), Source{it.value(), m_intervals.value(it.key())});
         for (const QString &id : m_sources.keys()) {
             if (!statuses.contains(id))
                 m_sources.remove(id);
@@ -223,34 +280,44 @@ void AlertEngine::addServiceCandidates(const ServiceSummary &s, QList<Candidate>
         const QString detail = b.track == Track::Unknown ? b.name : b.name + QLatin1Char('@') + toString(b.track);
         const QString where = b.track == Track::Unknown ? QString() : QStringLiteral(" (%1)").arg(toString(b.track));
         out << Candidate{idFor(BreakerOpen, key, detail), BreakerOpen, key, Alert::Severity::Critical,
-                         QStringLiteral("%1: circuit breaker %2 is %3%4").arg(key.name, b.name, toString(b.state), where), 0};
+                         QStringLiteral("%1: circuit breaker %2 is %3%4").arg(key.name, b.name, toString(b.state), where), 0, b.since};
     }
 
     // hpa-at-max: at its ceiling for longer than N minutes (it cannot absorb more load).
     if (s.hpa.present && s.hpa.max > 0 && s.hpa.current >= s.hpa.max) {
         out << Candidate{idFor(HpaAtMax, key), HpaAtMax, key, Alert::Severity::Warning,
                          QStringLiteral("%1: HPA %2 at its maximum of %3 replicas").arg(key.name, s.hpa.name).arg(s.hpa.max),
-                         m_settings.hpaAtMaxSeconds};
+                         m_settings.hpaAtMaxSeconds, {}};
     }
 
     // pods-not-ready: critical when a pod crash-loops.
     if (s.crashLooping > 0) {
         out << Candidate{idFor(PodsNotReady, key), PodsNotReady, key, Alert::Severity::Critical,
                          QStringLiteral("%1: %2 pod(s) in CrashLoopBackOff, %3 of %4 ready").arg(key.name).arg(s.crashLooping).arg(s.readyPods).arg(s.pods),
-                         m_settings.podsNotReadySeconds};
+                         m_settings.podsNotReadySeconds, {}};
     } else if (s.readyPods < s.pods) {
         out << Candidate{idFor(PodsNotReady, key), PodsNotReady, key, Alert::Severity::Warning,
                          QStringLiteral("%1: %2 of %3 pods not ready").arg(key.name).arg(s.pods - s.readyPods).arg(s.pods),
-                         m_settings.podsNotReadySeconds};
+                         m_settings.podsNotReadySeconds, {}};
     }
 
-    // health: Unhealthy and Degraded are separate rules, so an escalation is a new (critical) alert.
+    // health: Unhealthy and Degraded are separate rules, so an escalation is a new (critical) alert. When
+    // the health report is as bad because a breaker is open, the breaker's transition dates the condition.
+    QDateTime breakerSince;
+    for (const BreakerSummary &b : s.breakers) {
+        if (b.state != BreakerState::State::Open && b.state != BreakerState::State::Isolated && b.state != BreakerState::State::HalfOpen)
+            continue;
+        if (b.since.isValid() && (!breakerSince.isValid() || b.since < breakerSince))
+            breakerSince = b.since;
+    }
     if (s.health == Health::Unhealthy) {
+        const bool dated = s.reportStatus == HealthStatus::Unhealthy;
         out << Candidate{idFor(HealthUnhealthy, key), HealthUnhealthy, key, Alert::Severity::Critical,
-                         QStringLiteral("%1 is Unhealthy").arg(key.name), m_settings.healthSeconds};
+                         QStringLiteral("%1 is Unhealthy").arg(key.name), m_settings.healthSeconds, dated ? breakerSince : QDateTime()};
     } else if (s.health == Health::Degraded) {
+        const bool dated = s.reportStatus == HealthStatus::Degraded;
         out << Candidate{idFor(HealthDegraded, key), HealthDegraded, key, Alert::Severity::Warning,
-                         QStringLiteral("%1 is Degraded").arg(key.name), m_settings.healthSeconds};
+                         QStringLiteral("%1 is Degraded").arg(key.name), m_settings.healthSeconds, dated ? breakerSince : QDateTime()};
     }
 
     const auto t = m_telemetry.constFind(key);
@@ -262,11 +329,11 @@ void AlertEngine::addServiceCandidates(const ServiceSummary &s, QList<Candidate>
                          QStringLiteral("%1: stable error rate %2 % (threshold %3 %) over %4 requests")
                              .arg(key.name, number(*rate), number(m_settings.errorRatePercent))
                              .arg(qint64(*t->stable.requests)),
-                         0};
+                         0, {}};
     }
     if (t->verdict && t->verdict->result == CanaryVerdict::Result::Rollback) {
         out << Candidate{idFor(CanaryWorse, key), CanaryWorse, key, Alert::Severity::Warning,
-                         QStringLiteral("%1: canary worse than stable: %2").arg(key.name, t->verdict->reason), 0};
+                         QStringLiteral("%1: canary worse than stable: %2").arg(key.name, t->verdict->reason), 0, {}};
     }
 }
 
@@ -286,7 +353,7 @@ QList<AlertEngine::Candidate> AlertEngine::candidates() const
                          c.summary.isEmpty() ? QStringLiteral("Budget %1: %2 %3 % of the budget (threshold %4 %)")
                                                    .arg(c.budget, kind, number(c.percent), number(c.thresholdPercent))
                                              : c.summary,
-                         0};
+                         0, {}};
     }
 
     // source-down: estate-wide, one per source.
@@ -302,7 +369,7 @@ QList<AlertEngine::Candidate> AlertEngine::candidates() const
         }
         if (!why.isEmpty()) {
             out << Candidate{SourceDown + QLatin1Char(':') + it.key(), SourceDown, ServiceKey{}, Alert::Severity::Warning,
-                             QStringLiteral("Source %1 is down: %2").arg(it.key(), why), 0};
+                             QStringLiteral("Source %1 is down: %2").arg(it.key(), why), 0, {}};
         }
     }
     return out;
@@ -323,8 +390,15 @@ void AlertEngine::evaluate()
             continue; // the same condition twice keeps one alert
         seen.insert(c.id);
         auto pending = m_pending.find(c.id);
-        if (pending == m_pending.end())
-            pending = m_pending.insert(c.id, Pending{now, wallNow});
+        if (pending == m_pending.end()) {
+            // Dated by the data (and not in our future: a simulator's clock may run ahead): held from then.
+            Pending start{now, wallNow};
+            if (c.dataSince.isValid() && c.dataSince < wallNow) {
+                start.since = now - std::chrono::milliseconds(c.dataSince.msecsTo(wallNow));
+                start.sinceWall = c.dataSince;
+            }
+            pending = m_pending.insert(c.id, start);
+        }
 
         const auto active = m_active.find(c.id);
         if (active != m_active.end()) {

@@ -22,6 +22,7 @@
 #include "sourcestatus.h"
 
 #include <QHash>
+#include <QJsonObject>
 #include <QList>
 #include <QObject>
 #include <QPointer>
@@ -69,6 +70,8 @@ public:
     // staleFactor × interval (0: only its state counts).
     void setSourceStatus(const QString &sourceId, const SourceStatus &status, int intervalSeconds = 0);
     void removeSource(const QString &sourceId);
+    // The poll interval of a source whose status attach() reads from ServiceStore (0: only its state counts).
+    void setSourceInterval(const QString &sourceId, int intervalSeconds);
 
     // Reads the stores now and on their change signals (coalesced), and re-evaluates every
     // evaluateIntervalSeconds so durations and hold-downs run out. Any may be null.
@@ -76,6 +79,14 @@ public:
 
     // The rule ids, for documentation and filters.
     static QStringList rules();
+
+    // The worst severity among active(); nullopt when none is active.
+    std::optional<Alert::Severity> worstActive() const;
+
+    // `--snapshot`: `alerts` (the active alerts, toJson) on each service object of root's contexts —
+    // budget alerts by their Service tag — and the estate-wide ones (source-down) as top-level `alerts`.
+    static void addToSnapshot(const QList<Alert> &active, QJsonObject &root);
+    void addToSnapshot(QJsonObject &root) const { addToSnapshot(active(), root); }
 
 public Q_SLOTS:
     // Applies the rules to the inputs at the clock's now: raises, updates and ends alerts.
@@ -96,6 +107,7 @@ private:
         Alert::Severity severity = Alert::Severity::Warning;
         QString summary;
         int holdSeconds = 0; // must hold this long before it raises
+        QDateTime dataSince; // when the data itself dates the condition (breaker since): held from then
     };
     struct Pending
     {
@@ -125,6 +137,7 @@ private:
     QHash<ServiceKey, ServiceTelemetry> m_telemetry;
     QList<CostAlert> m_costAlerts;
     QHash<QString, Source> m_sources;
+    QHash<QString, int> m_intervals; // source id -> poll interval (s), for attach()'s statuses
 
     QHash<QString, Pending> m_pending; // conditions seen, not yet held long enough (or raised)
     QHash<QString, Tracked> m_active;

@@ -4,7 +4,9 @@
 #include "alertengine.h"
 #include "alertsettings.h"
 #include "fakeclock.h"
+#include "servicestore.h"
 
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QSettings>
 #include <QSignalSpy>
@@ -523,6 +525,122 @@ private Q_SLOTS:
         QVERIFY(!o.contains(QStringLiteral("ended")));
         QCOMPARE(toString(Alert::Severity::Warning), QStringLiteral("warning"));
         QCOMPARE(toString(Alert::Severity::Info), QStringLiteral("info"));
+    }
+
+    void dataDatedConditionsCountFromTheirOwnStart()
+    {
+        FakeClock clock;
+        AlertEngine engine(clock);
+        engine.setSettings(plain()); // healthSeconds 60
+        ServiceSummary s = healthy();
+        BreakerSummary b = openBreaker();
+        b.since = clock.wallNow().addSecs(-90); // the report says: open for 90 s already
+        s.breakers << b;
+        s.health = Health::Unhealthy;
+        s.reportStatus = HealthStatus::Unhealthy;
+        engine.setServices({s});
+        engine.evaluate();
+        // The breaker dates both: health-unhealthy has held 90 s > 60 s, so it raises at once, since then.
+        const QList<Alert> alerts = engine.active();
+        QCOMPARE(alerts.size(), 2);
+        for (const Alert &a : alerts)
+            QCOMPARE(a.since, b.since);
+
+        // Resource health alone (no report) is not dated: it waits for its own 60 s.
+        FakeClock clock2;
+        AlertEngine engine2(clock2);
+        engine2.setSettings(plain());
+        ServiceSummary r = healthy();
+        r.health = Health::Unhealthy;
+        BreakerSummary closedLongAgo = openBreaker();
+        closedLongAgo.since = clock2.wallNow().addSecs(-600);
+        closedLongAgo.state = BreakerState::State::Closed;
+        r.breakers << closedLongAgo;
+        engine2.setServices({r});
+        engine2.evaluate();
+        QVERIFY(engine2.active().isEmpty());
+        clock2.advance(61s);
+        engine2.evaluate();
+        QCOMPARE(engine2.active().size(), 1);
+        QCOMPARE(engine2.active().constFirst().rule, QStringLiteral("health-unhealthy"));
+    }
+
+    void dataSinceInTheFutureCountsFromNow()
+    {
+        FakeClock clock;
+        AlertEngine engine(clock);
+        engine.setSettings(plain());
+        ServiceSummary s = healthy();
+        s.health = Health::Unhealthy;
+        s.reportStatus = HealthStatus::Unhealthy;
+        BreakerSummary b = openBreaker();
+        b.since = clock.wallNow().addSecs(300); // a simulator's clock running ahead
+        s.breakers << b;
+        engine.setServices({s});
+        engine.evaluate();
+        QCOMPARE(engine.active().size(), 1); // the breaker only; health waits its 60 s from now
+        QCOMPARE(engine.active().constFirst().since, clock.wallNow());
+        clock.advance(61s);
+        engine.evaluate();
+        QCOMPARE(engine.active().size(), 2);
+    }
+
+    void staleSourceThroughTheStore()
+    {
+        FakeClock clock;
+        AlertEngine engine(clock);
+        engine.setSettings(plain()); // staleFactor 3
+        ServiceStore store;
+        const QString id = QStringLiteral("appinsights");
+        store.setSourceStatus(id, SourceStatus{SourceStatus::State::Ok, clock.wallNow().addSecs(-100), std::nullopt});
+        engine.attach(&store, nullptr, nullptr);
+        QVERIFY(engine.active().isEmpty()); // no interval known: only its state counts
+        engine.setSourceInterval(id, 30);
+        engine.evaluate();
+        QCOMPARE(engine.active().size(), 1);
+        QCOMPARE(engine.active().constFirst().id, QStringLiteral("source-down:appinsights"));
+        QVERIFY(engine.active().constFirst().summary.contains(QStringLiteral("interval 30 s")));
+        QCOMPARE(engine.worstActive(), std::optional(Alert::Severity::Warning));
+    }
+
+    void snapshotPerService()
+    {
+        Alert breaker;
+        breaker.id = QStringLiteral("breaker-open:sim/shop/orders:db");
+        breaker.rule = QStringLiteral("breaker-open");
+        breaker.service = key();
+        breaker.severity = Alert::Severity::Critical;
+        breaker.since = QDateTime(QDate(2026, 11, 24), QTime(5, 0), QTimeZone::utc());
+        Alert budget = breaker;
+        budget.id = QStringLiteral("budget-threshold:/subscriptions/x:orders-monthly:actual");
+        budget.rule = QStringLiteral("budget-threshold");
+        budget.service = ServiceKey{QString(), QString(), QStringLiteral("orders")};
+        Alert other = breaker;
+        other.id = QStringLiteral("breaker-open:other/shop/orders:db");
+        other.service.context = QStringLiteral("other");
+        Alert source = breaker;
+        source.id = QStringLiteral("source-down:appinsights");
+        source.rule = QStringLiteral("source-down");
+        source.service = ServiceKey{};
+
+        QJsonObject root{{QStringLiteral("contexts"),
+                          QJsonArray{QJsonObject{{QStringLiteral("name"), QStringLiteral("sim")},
+                                                 {QStringLiteral("services"),
+                                                  QJsonArray{QJsonObject{{QStringLiteral("name"), QStringLiteral("orders")},
+                                                                         {QStringLiteral("namespace"), QStringLiteral("shop")}},
+                                                             QJsonObject{{QStringLiteral("name"), QStringLiteral("cart")},
+                                                                         {QStringLiteral("namespace"), QStringLiteral("shop")}}}}}}}};
+        AlertEngine::addToSnapshot({breaker, budget, other, source}, root);
+        const QJsonArray services = root[QStringLiteral("contexts")][0][QStringLiteral("services")].toArray();
+        const QJsonArray orders = services.at(0)[QStringLiteral("alerts")].toArray();
+        QCOMPARE(orders.size(), 2);
+        QCOMPARE(orders.at(0)[QStringLiteral("id")].toString(), breaker.id);
+        QCOMPARE(orders.at(1)[QStringLiteral("id")].toString(), budget.id);
+        QCOMPARE(services.at(1)[QStringLiteral("alerts")].toArray().size(), 0);
+        const QJsonArray estate = root[QStringLiteral("alerts")].toArray();
+        QCOMPARE(estate.size(), 1);
+        QCOMPARE(estate.at(0)[QStringLiteral("rule")].toString(), QStringLiteral("source-down"));
+        QVERIFY(estate.at(0)[QStringLiteral("service")].isNull());
     }
 
     void settingsRoundTrip()
