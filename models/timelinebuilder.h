@@ -63,7 +63,8 @@ public:
     // Every entry of `entries` whose time lies in [from, to] (either bound may be invalid: open).
     static QList<TimelineEntry> between(const QList<TimelineEntry> &entries, const QDateTime &from,
                                         const QDateTime &to);
-    // Sorted by timelineLess, de-duplicated by (kind, reference): of equal keys the last one given wins.
+    // Sorted by timelineLess, de-duplicated by (kind, reference): of equal keys the last one given wins
+    // (an empty reference is never de-duplicated).
     static QList<TimelineEntry> merged(const QList<TimelineEntry> &entries);
 
     static TimelineEntry::Severity severityOf(Alert::Severity severity);
