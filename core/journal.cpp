@@ -526,8 +526,9 @@ Result<void> Journal::writeStatus(qint64 id, const OperationStatus &status)
     const QDateTime updated = status.updated.isValid() ? status.updated : now;
     const JournalStatus journalStatus = journalStatusFor(status.state);
     QSqlQuery q(db);
+    // Parameters a provider learnt while running (an operation's URL) go in too: resume() reads them back.
     q.prepare(QStringLiteral("UPDATE actions SET status = ?, message = ?, percent = ?, updated_at = ?, "
-                             "finished_at = ?, result = ?, error = ? WHERE id = ?"));
+                             "finished_at = ?, result = ?, error = ?, parameters = COALESCE(?, parameters) WHERE id = ?"));
     q.bindValue(0, toString(journalStatus));
     q.bindValue(1, text(status.message));
     q.bindValue(2, status.percent);
@@ -537,7 +538,9 @@ Result<void> Journal::writeStatus(qint64 id, const OperationStatus &status)
                                  : QVariant(QMetaType(QMetaType::LongLong)));
     q.bindValue(5, changesJson(status.changes));
     q.bindValue(6, errorJson(status.error));
-    q.bindValue(7, id);
+    q.bindValue(7, status.parameters.isEmpty() ? QVariant(QMetaType(QMetaType::QString))
+                                               : QVariant(compact(QJsonObject::fromVariantMap(status.parameters))));
+    q.bindValue(8, id);
     if (!q.exec())
         return fail(QStringLiteral("cannot record action %1").arg(id), q.lastError());
     if (q.numRowsAffected() != 1) {
