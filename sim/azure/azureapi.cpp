@@ -4,6 +4,7 @@
 #include "apiserver.h"
 #include "apistatus.h"
 #include "authorizer.h"
+#include "azure/armhttp.h"
 #include "azure/azureconfigwriter.h"
 #include "azure/sqlapi.h"
 #include "controllers/rng.h"
@@ -21,12 +22,8 @@ namespace sim {
 namespace {
 
 using Json = nlohmann::json;
-
-void send(httplib::Response &res, int status, const Json &body)
-{
-    res.status = status;
-    res.set_content(body.dump(-1, ' ', false, Json::error_handler_t::replace), "application/json; charset=utf-8");
-}
+using armhttp::bearer;
+using armhttp::send;
 
 std::string guidFrom(Rng &rng)
 {
@@ -55,14 +52,6 @@ std::map<std::string, std::string> formOf(const httplib::Request &req)
             form.emplace(k, v);
     }
     return form;
-}
-
-std::string bearer(const httplib::Request &req)
-{
-    const std::string h = req.get_header_value("Authorization");
-    if (h.size() > 7 && (h.compare(0, 7, "Bearer ") == 0 || h.compare(0, 7, "bearer ") == 0))
-        return h.substr(7);
-    return {};
 }
 
 } // namespace
@@ -408,14 +397,11 @@ void AzureApi::queryEndpoint(TelemetrySchema schema, const std::string &id, cons
     std::string fault;
     int retryAfter = 0;
     {
-        std::lock_guard lock(m_mutex);
-        if (!m_faults.empty()) {
-            Fault &f = m_faults.front();
-            fault = f.kind;
-            retryAfter = f.retryAfterSeconds;
-            if (--f.remaining <= 0)
-                m_faults.pop_front();
+        if (const auto f = m_faults.take()) {
+            fault = f->kind;
+            retryAfter = f->retryAfterSeconds;
         }
+        std::lock_guard lock(m_mutex);
         if (fault.empty() && throttled(claims->subject)) {
             fault = "throttle";
             retryAfter = 30;
@@ -447,14 +433,11 @@ void AzureApi::queryEndpoint(TelemetrySchema schema, const std::string &id, cons
 
 void AzureApi::testHooks(const std::vector<std::string> &parts, const httplib::Request &req, httplib::Response &res)
 {
-    std::string user;
-    if (m_authorizer.authenticate(req.get_header_value("Authorization"), user) != Authorizer::Auth::Authenticated) {
-        send(res, 401, apistatus::toJson(apistatus::unauthorized()));
+    if (!armhttp::adminOnly(req, res, m_authorizer))
         return;
-    }
-    if (user != "admin") {
-        send(res, 403, apistatus::toJson(ApiError{403, "Forbidden", "User \"" + user + "\" cannot use the Azure test hooks",
-                                                  Json::object()}));
+    // GET|POST|DELETE /_opsdeck/azure/query-faults {kind: throttle|partial|server-error, count?, retryAfterSeconds?}
+    if (parts.size() == 3 && parts[2] == "query-faults") {
+        m_faults.handle(req, res);
         return;
     }
     Json body = Json::object();
@@ -474,28 +457,6 @@ void AzureApi::testHooks(const std::vector<std::string> &parts, const httplib::R
             return;
         }
         send(res, 200, {{"userCode", code}, {"approved", !body.value("decline", false)}});
-        return;
-    }
-    // GET|POST|DELETE /_opsdeck/azure/query-faults {kind: throttle|partial|server-error, count?, retryAfterSeconds?}
-    if (parts.size() == 3 && parts[2] == "query-faults") {
-        std::lock_guard lock(m_mutex);
-        if (req.method == "POST") {
-            Fault f;
-            f.kind = body.value("kind", std::string());
-            f.remaining = body.value("count", 1);
-            f.retryAfterSeconds = body.value("retryAfterSeconds", 2);
-            if ((f.kind != "throttle" && f.kind != "partial" && f.kind != "server-error") || f.remaining < 1) {
-                send(res, 400, apistatus::toJson(apistatus::badRequest("kind must be throttle, partial or server-error; count >= 1")));
-                return;
-            }
-            m_faults.push_back(f);
-        } else if (req.method == "DELETE") {
-            m_faults.clear();
-        }
-        Json items = Json::array();
-        for (const auto &f : m_faults)
-            items.push_back({{"kind", f.kind}, {"count", f.remaining}, {"retryAfterSeconds", f.retryAfterSeconds}});
-        send(res, req.method == "POST" ? 201 : 200, {{"items", items}});
         return;
     }
     // GET /_opsdeck/azure/config: what --write-azure-config writes (without caFile)

@@ -89,13 +89,7 @@ private:
     TelemetryTables m_tables;
     std::mutex m_mutex;
     std::map<std::string, std::deque<std::chrono::steady_clock::time_point>> m_recent; // principal -> query times
-    struct Fault
-    {
-        std::string kind; // "throttle" | "partial" | "server-error"
-        int remaining = 1;
-        int retryAfterSeconds = 2;
-    };
-    std::deque<Fault> m_faults;
+    armhttp::FaultQueue m_faults{{"throttle", "partial", "server-error"}, {}, {}, 2}; // the query-faults hook's
     std::shared_ptr<SqlApi> m_sql; // ARM Microsoft.Sql (sqlapi.h)
     std::unique_ptr<CostManagementApi> m_costs; // ARM Cost Management and Consumption budgets
 };

@@ -1,6 +1,7 @@
 #include "costmanagementapi.h"
 
 #include "apistatus.h"
+#include "azure/armhttp.h"
 #include "authorizer.h"
 #include "azure/entratokens.h"
 #include "scenario.h"
@@ -17,23 +18,12 @@ namespace sim {
 namespace {
 
 using Json = nlohmann::json;
-
-std::string lower(std::string s)
-{
-    for (auto &c : s)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
+using armhttp::lower;
+using armhttp::send;
 
 bool ieq(const std::string &a, const std::string &b)
 {
     return lower(a) == lower(b);
-}
-
-void send(httplib::Response &res, int status, const Json &body)
-{
-    res.status = status;
-    res.set_content(body.dump(-1, ' ', false, Json::error_handler_t::replace), "application/json; charset=utf-8");
 }
 
 // ARM's error body; Cost Management's own messages end with the request id.
@@ -44,14 +34,6 @@ void sendError(httplib::Response &res, int status, const std::string &code, cons
     if (withRequestId)
         text += " (Request ID: " + res.get_header_value("x-ms-request-id") + ")";
     send(res, status, {{"error", {{"code", code}, {"message", text}}}});
-}
-
-std::string bearer(const httplib::Request &req)
-{
-    const std::string h = req.get_header_value("Authorization");
-    if (h.size() > 7 && (h.compare(0, 7, "Bearer ") == 0 || h.compare(0, 7, "bearer ") == 0))
-        return h.substr(7);
-    return {};
 }
 
 std::string hexOf(const std::string &text)
@@ -209,51 +191,18 @@ bool CostManagementApi::handle(const std::vector<std::string> &parts, const http
 
 bool CostManagementApi::authorize(const httplib::Request &req, httplib::Response &res)
 {
-    const std::string token = bearer(req);
-    if (token.empty()) {
-        res.set_header("WWW-Authenticate", "Bearer authorization_uri=\"" + m_baseUrl() + "/" + m_identity.tenantId
-                                               + "\", error=\"invalid_token\", error_description=\"The authentication "
-                                                 "failed because of missing 'Authorization' header.\"");
-        sendError(res, 401, "AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing.");
-        return false;
-    }
-    const auto claims = m_tokens.validate(token);
-    if (!claims) {
-        res.set_header("WWW-Authenticate", "Bearer authorization_uri=\"" + m_baseUrl() + "/" + m_identity.tenantId
-                                               + "\", error=\"invalid_token\", error_description=\"The access token is invalid.\"");
-        sendError(res, 401, "InvalidAuthenticationToken", "The access token is invalid.");
-        return false;
-    }
-    std::string audience = claims->audience;
-    while (!audience.empty() && audience.back() == '/')
-        audience.pop_back();
-    // An ARM SDK pointed at another endpoint asks for {endpoint}/.default (API-CONTRACTS §6).
-    if (audience != "https://management.azure.com" && audience != "https://management.core.windows.net"
-        && audience != m_baseUrl()) {
-        sendError(res, 401, "InvalidAuthenticationTokenAudience",
-                  "The access token has been obtained for wrong audience or resource '" + claims->audience
-                      + "'. It should exactly match with one of the allowed audiences "
-                        "'https://management.core.windows.net/','https://management.core.windows.net',"
-                        "'https://management.azure.com/','https://management.azure.com'.");
-        return false;
-    }
-    return true;
+    return armhttp::authorize(req, res, m_tokens, m_baseUrl(), m_baseUrl() + "/" + m_identity.tenantId,
+                              [](const std::string &code, const std::string &message) {
+                                  return Json{{"error", {{"code", code}, {"message", message}}}};
+                              });
 }
 
 bool CostManagementApi::takeFault(Api api, httplib::Response &res)
 {
-    Fault fault;
-    {
-        std::lock_guard lock(m_mutex);
-        const std::string name = api == Api::Query ? "query" : api == Api::Forecast ? "forecast" : "budgets";
-        const auto it = std::find_if(m_faults.begin(), m_faults.end(),
-                                     [&](const Fault &f) { return f.api.empty() || f.api == name; });
-        if (it == m_faults.end())
-            return false;
-        fault = *it;
-        if (--it->remaining <= 0)
-            m_faults.erase(it);
-    }
+    const auto taken = m_faults.take(api == Api::Query ? "query" : api == Api::Forecast ? "forecast" : "budgets");
+    if (!taken)
+        return false;
+    const armhttp::Fault &fault = *taken;
     if (fault.kind == "throttle") {
         const std::string seconds = std::to_string(fault.retryAfterSeconds);
         if (api == Api::Budgets) {
@@ -474,14 +423,10 @@ void CostManagementApi::budgetsEndpoint(const CostScope &scope, const std::strin
 void CostManagementApi::testHooks(const std::vector<std::string> &parts, const httplib::Request &req,
                                   httplib::Response &res)
 {
-    std::string user;
-    if (m_authorizer.authenticate(req.get_header_value("Authorization"), user) != Authorizer::Auth::Authenticated) {
-        send(res, 401, apistatus::toJson(apistatus::unauthorized()));
+    if (!armhttp::adminOnly(req, res, m_authorizer))
         return;
-    }
-    if (user != "admin") {
-        send(res, 403, apistatus::toJson(ApiError{403, "Forbidden", "User \"" + user + "\" cannot use the Azure test hooks",
-                                                  Json::object()}));
+    if (parts[2] == "cost-faults") {
+        m_faults.handle(req, res);
         return;
     }
     Json body = Json::object();
@@ -492,35 +437,6 @@ void CostManagementApi::testHooks(const std::vector<std::string> &parts, const h
             send(res, 400, apistatus::toJson(apistatus::badRequest("the body must be a JSON object")));
             return;
         }
-    }
-    if (parts[2] == "cost-faults") {
-        std::lock_guard lock(m_mutex);
-        if (req.method == "POST") {
-            Fault f;
-            f.kind = body.value("kind", std::string());
-            f.api = body.value("api", std::string());
-            f.remaining = body.value("count", 1);
-            f.retryAfterSeconds = body.value("retryAfterSeconds", 2);
-            if ((f.kind != "throttle" && f.kind != "server-error" && f.kind != "no-content")
-                || (!f.api.empty() && f.api != "query" && f.api != "forecast" && f.api != "budgets") || f.remaining < 1
-                || f.retryAfterSeconds < 0) {
-                send(res, 400, apistatus::toJson(apistatus::badRequest(
-                                   "kind must be throttle, server-error or no-content; api query, forecast, budgets or "
-                                   "absent (any); count >= 1; retryAfterSeconds >= 0")));
-                return;
-            }
-            m_faults.push_back(f);
-        } else if (req.method == "DELETE") {
-            m_faults.clear();
-        } else if (req.method != "GET") {
-            send(res, 405, apistatus::toJson(apistatus::methodNotAllowed(req.method)));
-            return;
-        }
-        Json items = Json::array();
-        for (const auto &f : m_faults)
-            items.push_back({{"kind", f.kind}, {"api", f.api}, {"count", f.remaining}, {"retryAfterSeconds", f.retryAfterSeconds}});
-        send(res, req.method == "POST" ? 201 : 200, {{"items", items}});
-        return;
     }
     // cost-qpu: spend the QPU budget (default: what is left of this minute's), or give it back.
     if (req.method == "POST") {

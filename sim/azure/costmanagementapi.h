@@ -8,6 +8,7 @@
 // resumes a snapshot of the result, the real error bodies; and the test hooks
 // /_opsdeck/azure/cost-faults and /_opsdeck/azure/cost-qpu (admin token).
 
+#include "azure/armhttp.h"
 #include "azure/budgets.h"
 #include "azure/costledger.h"
 #include "azure/costquery.h"
@@ -16,7 +17,6 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
-#include <deque>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -63,13 +63,6 @@ public:
 
 private:
     enum class Api { Query, Forecast, Budgets };
-    struct Fault
-    {
-        std::string kind; // throttle | server-error | no-content
-        std::string api;  // query | forecast | budgets | "" (any)
-        int remaining = 1;
-        int retryAfterSeconds = 2;
-    };
     struct Snapshot
     {
         std::size_t bodyHash = 0;
@@ -95,7 +88,8 @@ private:
     QpuLimiter m_limiter;
     Budgets m_budgets;
     std::mutex m_mutex;
-    std::deque<Fault> m_faults;
+    // The cost-faults hook's: throttle | server-error | no-content, for query | forecast | budgets | any.
+    armhttp::FaultQueue m_faults{{"throttle", "server-error", "no-content"}, {"query", "forecast", "budgets"}, "api", 2};
     std::map<std::string, Snapshot> m_snapshots; // paged results by id, for skiptokens
     std::uint64_t m_nextSnapshot = 0;
 };

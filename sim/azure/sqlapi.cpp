@@ -2,6 +2,7 @@
 
 #include "apistatus.h"
 #include "authorizer.h"
+#include "azure/armhttp.h"
 #include "azure/entratokens.h"
 
 #include <httplib.h>
@@ -14,14 +15,10 @@ namespace sim {
 namespace {
 
 using Json = nlohmann::json;
+using armhttp::fail;
+using armhttp::lower;
+using armhttp::send;
 using TimePoint = std::chrono::system_clock::time_point;
-
-std::string lower(std::string s)
-{
-    for (char &c : s)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
 
 // "West Europe" and "westeurope" name the same region.
 std::string region(const std::string &s)
@@ -31,34 +28,6 @@ std::string region(const std::string &s)
         if (!std::isspace(static_cast<unsigned char>(c)))
             out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return out;
-}
-
-Json armError(const std::string &code, const std::string &message, const std::string &target = {})
-{
-    Json e = {{"code", code}, {"message", message}, {"details", Json::array()}, {"additionalInfo", Json::array()}};
-    if (!target.empty())
-        e["target"] = target;
-    return {{"error", e}};
-}
-
-void send(httplib::Response &res, int status, const Json &body)
-{
-    res.status = status;
-    res.set_content(body.dump(-1, ' ', false, Json::error_handler_t::replace), "application/json; charset=utf-8");
-}
-
-void fail(httplib::Response &res, int status, const std::string &code, const std::string &message,
-          const std::string &target = {})
-{
-    send(res, status, armError(code, message, target));
-}
-
-std::string bearer(const httplib::Request &req)
-{
-    const std::string h = req.get_header_value("Authorization");
-    if (h.size() > 7 && (h.compare(0, 7, "Bearer ") == 0 || h.compare(0, 7, "bearer ") == 0))
-        return h.substr(7);
-    return {};
 }
 
 } // namespace
@@ -170,34 +139,7 @@ void SqlApi::lroHeaders(httplib::Response &res, const SqlOperation &op, const st
 
 bool SqlApi::authorized(const httplib::Request &req, httplib::Response &res) const
 {
-    const std::string token = bearer(req);
-    if (token.empty()) {
-        res.set_header("WWW-Authenticate", "Bearer authorization_uri=\"" + m_baseUrl() + "/common/oauth2/authorize\", "
-                                           "error=\"invalid_token\", error_description=\"The authentication failed because of missing 'Authorization' header.\"");
-        fail(res, 401, "AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing.");
-        return false;
-    }
-    const auto claims = m_tokens.validate(token);
-    if (!claims) {
-        res.set_header("WWW-Authenticate", "Bearer authorization_uri=\"" + m_baseUrl() + "/common/oauth2/authorize\", "
-                                           "error=\"invalid_token\", error_description=\"The access token is invalid or has expired.\"");
-        fail(res, 401, "InvalidAuthenticationToken", "The access token is invalid.");
-        return false;
-    }
-    std::string audience = claims->audience;
-    while (!audience.empty() && audience.back() == '/')
-        audience.pop_back();
-    std::string own = m_baseUrl();
-    while (!own.empty() && own.back() == '/')
-        own.pop_back();
-    if (audience != "https://management.azure.com" && audience != "https://management.core.windows.net" && audience != own) {
-        fail(res, 401, "InvalidAuthenticationTokenAudience",
-             "The access token has been obtained for wrong audience or resource '" + claims->audience
-                 + "'. It should exactly match with one of the allowed audiences 'https://management.core.windows.net/',"
-                   "'https://management.core.windows.net','https://management.azure.com/','https://management.azure.com'.");
-        return false;
-    }
-    return true;
+    return armhttp::authorize(req, res, m_tokens, m_baseUrl(), m_baseUrl() + "/common/oauth2/authorize");
 }
 
 bool SqlApi::handle(const std::vector<std::string> &parts, const httplib::Request &req, httplib::Response &res)
@@ -247,23 +189,16 @@ bool SqlApi::handle(const std::vector<std::string> &parts, const httplib::Reques
     }
     res.set_header(req.method == "GET" ? "x-ms-ratelimit-remaining-subscription-reads" : "x-ms-ratelimit-remaining-subscription-writes",
                    req.method == "GET" ? "11999" : "1199");
-    {
-        std::lock_guard lock(m_mutex);
-        if (!m_faults.empty()) {
-            Fault f = m_faults.front();
-            if (--m_faults.front().remaining <= 0)
-                m_faults.pop_front();
-            if (f.kind == "throttle") {
-                res.set_header("Retry-After", std::to_string(f.retryAfterSeconds));
-                fail(res, 429, "SubscriptionTooManyRequests",
-                     "The subscription '" + m_subscriptionId + "' has too many requests. Please retry after "
-                         + std::to_string(f.retryAfterSeconds) + " seconds.");
-            } else {
-                fail(res, 503, "ServiceUnavailable",
-                     "The server is currently unable to handle the request (injected by opsdeck-sim).");
-            }
-            return true;
+    if (const auto f = m_faults.take()) {
+        if (f->kind == "throttle") {
+            res.set_header("Retry-After", std::to_string(f->retryAfterSeconds));
+            fail(res, 429, "SubscriptionTooManyRequests",
+                 "The subscription '" + m_subscriptionId + "' has too many requests. Please retry after "
+                     + std::to_string(f->retryAfterSeconds) + " seconds.");
+        } else {
+            fail(res, 503, "ServiceUnavailable", "The server is currently unable to handle the request (injected by opsdeck-sim).");
         }
+        return true;
     }
     const std::string method = req.method;
     const auto only = [&](const char *allowed) {
@@ -567,46 +502,8 @@ void SqlApi::asyncOperation(const std::string &id, const std::string &apiVersion
 
 void SqlApi::faultsHook(const httplib::Request &req, httplib::Response &res)
 {
-    std::string user;
-    if (m_authorizer.authenticate(req.get_header_value("Authorization"), user) != Authorizer::Auth::Authenticated) {
-        send(res, 401, apistatus::toJson(apistatus::unauthorized()));
-        return;
-    }
-    if (user != "admin") {
-        send(res, 403, apistatus::toJson(ApiError{403, "Forbidden", "User \"" + user + "\" cannot use the Azure test hooks",
-                                                  Json::object()}));
-        return;
-    }
-    std::lock_guard lock(m_mutex);
-    if (req.method == "POST") {
-        Json body;
-        try {
-            body = req.body.empty() ? Json::object() : Json::parse(req.body);
-        } catch (const Json::exception &) {
-            body = nullptr;
-        }
-        Fault f;
-        if (body.is_object()) {
-            f.kind = body.value("kind", std::string());
-            f.remaining = body.value("count", 1);
-            f.retryAfterSeconds = body.value("retryAfterSeconds", 5);
-        }
-        if ((f.kind != "throttle" && f.kind != "server-error") || f.remaining < 1 || f.retryAfterSeconds < 0) {
-            send(res, 400, apistatus::toJson(apistatus::badRequest(
-                               "the body must be {kind: throttle | server-error, count >= 1, retryAfterSeconds >= 0}")));
-            return;
-        }
-        m_faults.push_back(f);
-    } else if (req.method == "DELETE") {
-        m_faults.clear();
-    } else if (req.method != "GET") {
-        send(res, 405, apistatus::toJson(apistatus::methodNotAllowed(req.method)));
-        return;
-    }
-    Json items = Json::array();
-    for (const auto &f : m_faults)
-        items.push_back({{"kind", f.kind}, {"count", f.remaining}, {"retryAfterSeconds", f.retryAfterSeconds}});
-    send(res, req.method == "POST" ? 201 : 200, {{"items", items}});
+    if (armhttp::adminOnly(req, res, m_authorizer))
+        m_faults.handle(req, res);
 }
 
 } // namespace sim

@@ -8,12 +8,11 @@
 // the database. ARM's errors ({error: {code, message, details, additionalInfo}}), api-version checks,
 // and a bearer token from the sim's Entra with the ARM audience. A test hook injects 429 / 5xx answers.
 
+#include "azure/armhttp.h"
 #include "azure/sqldatabases.h"
 
 #include <chrono>
-#include <deque>
 #include <functional>
-#include <mutex>
 #include <set>
 #include <string>
 #include <vector>
@@ -45,13 +44,6 @@ public:
     static const std::set<std::string> &apiVersions();
 
 private:
-    struct Fault
-    {
-        std::string kind; // "throttle" | "server-error"
-        int remaining = 1;
-        int retryAfterSeconds = 5;
-    };
-
     bool authorized(const httplib::Request &req, httplib::Response &res) const;
     void faultsHook(const httplib::Request &req, httplib::Response &res);
     void database(const std::string &name, const std::string &apiVersion, const httplib::Request &req,
@@ -75,8 +67,7 @@ private:
     std::string m_resourceGroup;
     std::function<std::string()> m_baseUrl;
     Clock m_now;
-    std::mutex m_mutex;
-    std::deque<Fault> m_faults;
+    armhttp::FaultQueue m_faults{{"throttle", "server-error"}, {}, {}, 5}; // the sql-faults hook's
 };
 
 } // namespace sim
