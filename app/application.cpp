@@ -81,6 +81,7 @@ Application::Application(Options options, QObject *parent)
     connect(&m_host, &SourceHost::statusChanged, this, &Application::onSourceStatus);
     connect(&m_host, &SourceHost::observationsReady, &m_store, &ServiceStore::apply);
     connect(&m_host, &SourceHost::observationsReady, &m_costs, &CostStore::apply);
+    connect(&m_host, &SourceHost::observationsReady, &m_databases, &DatabaseStore::apply);
     connect(&m_host, &SourceHost::observationsReady, &m_telemetry, &TelemetryStore::apply);
     connect(&m_host, &SourceHost::statusChanged, &m_telemetry, &TelemetryStore::setSourceStatus);
     m_telemetry.setAnalysisSettings(CanaryAnalysisSettings::load(QSettings()));
@@ -455,6 +456,7 @@ int Application::writeSnapshot()
     root.insert(QStringLiteral("pluginErrors"), pluginErrors);
     m_costs.addToSnapshot(root);
     m_telemetry.addToSnapshot(root);
+    m_databases.addToSnapshot(root);
 
     QSaveFile file(m_options.snapshot);
     if (!file.open(QIODevice::WriteOnly) || file.write(QJsonDocument(root).toJson(QJsonDocument::Indented)) < 0 || !file.commit()) {

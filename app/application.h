@@ -14,6 +14,7 @@
 #include "journal.h"
 #include "pluginloader.h"
 #include "coststore.h"
+#include "databasestore.h"
 #include "servicestore.h"
 #include "snapshotwriter.h"
 #include "sourcehost.h"
@@ -45,6 +46,7 @@ public:
     MainWindow *window() const { return m_window.get(); }
     ServiceStore *store() { return &m_store; }
     TelemetryStore *telemetry() { return &m_telemetry; }
+    DatabaseStore *databases() { return &m_databases; }
 
     // The Kubernetes kinds a source must have listed before a one-shot run counts it as synced.
     static QSet<ResourceKind> requiredKinds();
@@ -86,6 +88,7 @@ private:
     SourceListModel m_sourceList;
     ServiceStore m_store;
     CostStore m_costs; // fed by the costmanagement source (issue 7)
+    DatabaseStore m_databases; // fed by the azuresql source (issue 8)
     TelemetryStore m_telemetry{&m_store}; // after m_store: it watches the store's canary weights
     SourceHost m_host;
     Journal m_journal;                                    // the action journal (app data, or $OPSDECK_DATA_DIR)

@@ -190,6 +190,8 @@ Error AzureSqlSource::explained(Error error) const
 {
     switch (error.kind) {
     case ErrorKind::Unauthorized:
+        if (error.message.contains(QLatin1String(SqlArmClient::NoTokenPrefix)))
+            break; // Entra ID's own hint says what is wrong with the credentials
         error.hint = QStringLiteral("Azure Resource Manager refused the credentials: check tenantId, clientId and the "
                                     "secret in the Azure config, or sign in again.");
         break;

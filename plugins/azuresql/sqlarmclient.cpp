@@ -164,7 +164,7 @@ void SqlArmClient::attempt(const QByteArray &method, const QUrl &url, const QByt
             ArmReply reply;
             reply.request = request;
             Error error = token.error();
-            error.message = what + QStringLiteral(": no token for Azure Resource Manager: ") + error.message;
+            error.message = what + QStringLiteral(": ") + QLatin1String(NoTokenPrefix) + error.message;
             reply.error = error;
             done(reply);
             return;

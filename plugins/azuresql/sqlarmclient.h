@@ -55,6 +55,8 @@ public:
 
     static constexpr const char *ApiVersion = "2021-11-01";
     static constexpr const char *Resource = "https://management.azure.com";
+    // Starts the message of a call that failed for want of a token (its hint is Entra ID's).
+    static constexpr const char *NoTokenPrefix = "no token for Azure Resource Manager: ";
 
     // /subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Sql/servers/{server}
     QString serverPath(const QString &server) const;
