@@ -1,12 +1,14 @@
 #include "actcommand.h"
 
 #include "actionservice.h"
+#include "azure/azureconfig.h"
 #include "globaloptions.h"
 #include "journal.h"
 #include "journalcommand.h"
 #include "kubeconfigloader.h"
 #include "observation.h"
 #include "pluginloader.h"
+#include "restorerunbook.h"
 #include "subcommand.h"
 
 #include <QCommandLineParser>
@@ -77,7 +79,7 @@ Result<Invocation> parseInvocation(const QCommandLineParser &parser, const Globa
     Invocation inv;
     QStringList positional = parser.positionalArguments();
     if (positional.isEmpty())
-        return makeError(ErrorKind::Config, QStringLiteral("name an action: canary-weight, promote, abort, undo, scale or restart"));
+        return makeError(ErrorKind::Config, QStringLiteral("name an action: canary-weight, promote, abort, undo, scale, restart or restore-db"));
     inv.cliAction = positional.takeFirst();
     static const QHash<QString, QString> ids{{QStringLiteral("canary-weight"), QStringLiteral("canary-weight")},
                                              {QStringLiteral("promote"), QStringLiteral("promote")},
@@ -85,9 +87,10 @@ Result<Invocation> parseInvocation(const QCommandLineParser &parser, const Globa
                                              {QStringLiteral("undo"), QStringLiteral("rollout-undo")},
                                              {QStringLiteral("rollout-undo"), QStringLiteral("rollout-undo")},
                                              {QStringLiteral("scale"), QStringLiteral("scale")},
-                                             {QStringLiteral("restart"), QStringLiteral("restart")}};
+                                             {QStringLiteral("restart"), QStringLiteral("restart")},
+                                             {QStringLiteral("restore-db"), QStringLiteral("restore-db")}};
     if (!ids.contains(inv.cliAction))
-        return makeError(ErrorKind::Config, QStringLiteral("unknown action '%1' (canary-weight, promote, abort, undo, scale, restart)").arg(inv.cliAction));
+        return makeError(ErrorKind::Config, QStringLiteral("unknown action '%1' (canary-weight, promote, abort, undo, scale, restart, restore-db)").arg(inv.cliAction));
     ActionRequest &r = inv.request;
     r.id = QUuid::createUuid();
     r.actionId = ids.value(inv.cliAction);
@@ -102,6 +105,34 @@ Result<Invocation> parseInvocation(const QCommandLineParser &parser, const Globa
         inv.timeoutSeconds = parser.value(QStringLiteral("timeout")).toInt(&ok);
         if (!ok || inv.timeoutSeconds < 1)
             return makeError(ErrorKind::Config, QStringLiteral("--timeout takes a positive number of seconds"));
+    }
+
+    const bool restore = r.actionId == QLatin1String("restore-db");
+    for (const char *option : {"database", "point-in-time", "new-name", "repoint"}) {
+        if (!restore && parser.isSet(QString::fromLatin1(option)))
+            return makeError(ErrorKind::Config, QStringLiteral("--%1 applies to restore-db only").arg(QString::fromLatin1(option)));
+    }
+    if (restore) {
+        // The runbook's parameters (restorerunbook.h); the service's database and the point are required.
+        if (!parser.value(QStringLiteral("track")).isEmpty())
+            return makeError(ErrorKind::Config, QStringLiteral("restore-db acts on the whole service; --track does not apply"));
+        if (!positional.isEmpty())
+            return makeError(ErrorKind::Config, QStringLiteral("unexpected argument '%1'").arg(positional.constFirst()));
+        const QString database = parser.value(QStringLiteral("database"));
+        if (database.isEmpty())
+            return makeError(ErrorKind::Config, QStringLiteral("restore-db needs --database D (the database to restore)"));
+        const QString point = parser.value(QStringLiteral("point-in-time"));
+        if (point.isEmpty())
+            return makeError(ErrorKind::Config, QStringLiteral("restore-db needs --point-in-time ISO8601 (e.g. 2026-11-26T08:00:00Z)"));
+        const Result<QDateTime> parsed = RestoreRunbook::parsePoint(point);
+        if (!parsed)
+            return makeError(ErrorKind::Config, parsed.error().message);
+        r.parameters.insert(QStringLiteral("database"), database);
+        r.parameters.insert(QStringLiteral("pointInTime"), parsed->toString(Qt::ISODateWithMs));
+        if (parser.isSet(QStringLiteral("new-name")))
+            r.parameters.insert(QStringLiteral("newName"), parser.value(QStringLiteral("new-name")));
+        r.parameters.insert(QStringLiteral("repoint"), parser.isSet(QStringLiteral("repoint")));
+        return inv;
     }
 
     const bool canaryOnly = r.actionId == QLatin1String("canary-weight") || r.actionId == QLatin1String("promote")
@@ -217,7 +248,7 @@ int runActCommand(const QStringList &arguments)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
-        "Run an action on a service: canary-weight N, promote, abort, undo, scale N, restart.\n"
+        "Run an action on a service: canary-weight N, promote, abort, undo, scale N, restart, restore-db.\n"
         "Without --yes it only shows the preview (exit 3); --dry-run prints the diff (exit 0)."));
     parser.addHelpOption();
     GlobalOptions::addTo(parser);
@@ -230,8 +261,14 @@ int runActCommand(const QStringList &arguments)
         QCommandLineOption(QStringLiteral("dry-run"), QStringLiteral("Send the server-side dry run, print the diff, change nothing.")),
         QCommandLineOption(QStringLiteral("yes"), QStringLiteral("Apply the change (the script's explicit consent).")),
         QCommandLineOption(QStringLiteral("timeout"), QStringLiteral("Give up waiting after SECONDS (default 900)."), QStringLiteral("SECONDS")),
+        QCommandLineOption(QStringLiteral("database"), QStringLiteral("restore-db: the Azure SQL database to restore."), QStringLiteral("D")),
+        QCommandLineOption(QStringLiteral("point-in-time"), QStringLiteral("restore-db: the point to restore to, ISO 8601 (no zone = UTC)."),
+                           QStringLiteral("ISO8601")),
+        QCommandLineOption(QStringLiteral("new-name"), QStringLiteral("restore-db: the restored database's name (default <D>-restored-<yyyyMMddHHmm>)."),
+                           QStringLiteral("N")),
+        QCommandLineOption(QStringLiteral("repoint"), QStringLiteral("restore-db: point the service's <service>-db Secret at the restored database.")),
     });
-    parser.addPositionalArgument(QStringLiteral("ACTION"), QStringLiteral("canary-weight, promote, abort, undo, scale or restart"));
+    parser.addPositionalArgument(QStringLiteral("ACTION"), QStringLiteral("canary-weight, promote, abort, undo, scale, restart or restore-db"));
     parser.addPositionalArgument(QStringLiteral("N"), QStringLiteral("canary-weight: the weight in percent; scale: the replicas"), QStringLiteral("[N]"));
     if (!parser.parse(arguments)) {
         printDiagnostic(Command, parser.errorText());
@@ -277,8 +314,24 @@ int runActCommand(const QStringList &arguments)
         return ExitCode::Failed;
     }
 
-    const QString pluginId = qEnvironmentVariableIsEmpty("OPSDECK_ACTION_PLUGIN") ? QStringLiteral("kubernetes")
-                                                                                    : qEnvironmentVariable("OPSDECK_ACTION_PLUGIN");
+    const bool restore = inv.request.actionId == QLatin1String("restore-db");
+    // restore-db is the azuresql plugin's: it needs the Azure config beside the kubeconfig.
+    QVariantMap azureSettings;
+    if (restore) {
+        if (global->azureConfig.isEmpty()) {
+            printDiagnostic(Command, QStringLiteral("restore-db needs --azure-config FILE (the Azure SQL server's subscription and credentials)"));
+            return ExitCode::Usage;
+        }
+        const Result<AzureConfig> azure = AzureConfig::load(global->azureConfig);
+        if (!azure) {
+            printDiagnostic(Command, describe(azure.error()));
+            return ExitCode::Usage;
+        }
+        azureSettings = azure->toSettings();
+    }
+    const QString pluginId = !qEnvironmentVariableIsEmpty("OPSDECK_ACTION_PLUGIN") ? qEnvironmentVariable("OPSDECK_ACTION_PLUGIN")
+        : restore                                                                  ? QStringLiteral("azuresql")
+                                                                                   : QStringLiteral("kubernetes");
     PluginLoader plugins;
     plugins.load();
     ActionProviderFactory *factory = plugins.actionProviderFactory(pluginId);
@@ -292,10 +345,11 @@ int runActCommand(const QStringList &arguments)
         return ExitCode::Failed;
     }
     // The same settings the app gives this context's source and provider.
-    const QVariantMap settings{{QStringLiteral("kubeconfig"), kubeconfig->files().value(0, global->kubeconfig)},
-                               {QStringLiteral("context"), context->name},
-                               {QStringLiteral("namespace"), inv.request.service.ns},
-                               {QStringLiteral("readOnly"), false}};
+    QVariantMap settings{{QStringLiteral("kubeconfig"), kubeconfig->files().value(0, global->kubeconfig)},
+                         {QStringLiteral("context"), context->name},
+                         {QStringLiteral("namespace"), inv.request.service.ns},
+                         {QStringLiteral("readOnly"), false}};
+    settings.insert(azureSettings);
     std::unique_ptr<ActionProvider> provider
         = factory->createActionProvider(SourceConfig{QStringLiteral("%1:%2").arg(pluginId, context->name), settings});
     if (!provider) {
