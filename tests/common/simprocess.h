@@ -15,7 +15,7 @@ public:
     {
         double speed = 20;
         bool azure = true;            // also --write-azure-config
-        QStringList extraArguments;   // e.g. {"--seed", "7"}
+        QStringList extraArguments = {}; // e.g. {"--seed", "7"}; "= {}": designated initializers may skip it
         int readyTimeoutMs = 60000;
     };
 
