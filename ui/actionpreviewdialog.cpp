@@ -1,11 +1,10 @@
 #include "actionpreviewdialog.h"
 
 #include "actionservice.h"
+#include "actiontables.h"
 #include "observation.h"
 
 #include <QDialogButtonBox>
-#include <QFontDatabase>
-#include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QProgressBar>
@@ -17,59 +16,10 @@ namespace Opsdeck {
 
 namespace {
 
+// The tables and labels are shared with the restore runbook (ActionTables).
 QLabel *plainLabel(const QString &accessibleName, QWidget *parent)
 {
-    auto *label = new QLabel(parent);
-    label->setTextFormat(Qt::PlainText); // annotations and server messages are never rich text
-    label->setWordWrap(true);
-    label->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
-    label->setAccessibleName(accessibleName);
-    return label;
-}
-
-QTableWidget *plainTable(const QString &accessibleName, const QStringList &headers, QWidget *parent)
-{
-    auto *table = new QTableWidget(0, int(headers.size()), parent);
-    table->setAccessibleName(accessibleName);
-    table->setHorizontalHeaderLabels(headers);
-    table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    table->setTabKeyNavigation(false);
-    table->setWordWrap(false);
-    table->verticalHeader()->hide();
-    table->horizontalHeader()->setStretchLastSection(true);
-    table->horizontalHeader()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
-    table->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont)); // values line up like a diff
-    return table;
-}
-
-QTableWidgetItem *item(const QString &text)
-{
-    auto *cell = new QTableWidgetItem(text); // item text is always plain
-    cell->setToolTip(text);
-    return cell;
-}
-
-QString stepStateWord(ActionStep::State state)
-{
-    switch (state) {
-    case ActionStep::State::Pending:
-        return QObject::tr("Pending");
-    case ActionStep::State::Running:
-        return QObject::tr("Running…");
-    case ActionStep::State::Succeeded:
-        return QObject::tr("Done");
-    case ActionStep::State::Failed:
-        return QObject::tr("Failed");
-    case ActionStep::State::Skipped:
-        return QObject::tr("Skipped");
-    }
-    return {};
-}
-
-QString quoted(const QString &value)
-{
-    return value.isEmpty() ? QObject::tr("(none)") : QStringLiteral("\"%1\"").arg(value);
+    return ActionTables::plainLabel(accessibleName, parent);
 }
 
 } // namespace
@@ -99,7 +49,7 @@ ActionPreviewDialog::ActionPreviewDialog(ActionService *service, ActionRequest r
 
     auto *changesTitle = new QLabel(tr("Changes (server-side dry run):"), this);
     layout->addWidget(changesTitle);
-    m_changes = plainTable(tr("Changes"), {tr("Object"), tr("Field"), tr("From"), tr("To")}, this);
+    m_changes = ActionTables::createChangesTable(this);
     changesTitle->setBuddy(m_changes);
     layout->addWidget(m_changes, 2);
     m_affected = plainLabel(tr("Affected objects"), this);
@@ -110,7 +60,7 @@ ActionPreviewDialog::ActionPreviewDialog(ActionService *service, ActionRequest r
 
     auto *stepsTitle = new QLabel(tr("Steps:"), this);
     layout->addWidget(stepsTitle);
-    m_steps = plainTable(tr("Steps"), {tr("Step"), tr("State"), tr("Answer")}, this);
+    m_steps = ActionTables::createStepsTable(this);
     stepsTitle->setBuddy(m_steps);
     layout->addWidget(m_steps, 2);
     m_progress = new QProgressBar(this);
@@ -193,7 +143,7 @@ QString ActionPreviewDialog::diffText() const
     QStringList lines;
     if (m_preview) {
         for (const ActionChange &c : m_preview->changes)
-            lines << QStringLiteral("%1/%2 %3: %4 → %5").arg(c.kind, c.name, c.field, quoted(c.from), quoted(c.to));
+            lines << QStringLiteral("%1/%2 %3: %4 → %5").arg(c.kind, c.name, c.field, ActionTables::quoted(c.from), ActionTables::quoted(c.to));
     }
     return lines.join(QLatin1Char('\n'));
 }
@@ -203,24 +153,7 @@ void ActionPreviewDialog::onPreviewReady(const ActionPreview &preview)
     if (preview.requestId != m_request.id || m_stage != Stage::Previewing)
         return;
     m_preview = preview;
-    m_changes->setRowCount(int(preview.changes.size()));
-    QStringList affected;
-    for (int row = 0; row < preview.changes.size(); ++row) {
-        const ActionChange &c = preview.changes[row];
-        const QString object = QStringLiteral("%1/%2").arg(c.kind, c.name);
-        m_changes->setItem(row, 0, item(object));
-        m_changes->setItem(row, 1, item(c.field));
-        m_changes->setItem(row, 2, item(quoted(c.from)));
-        m_changes->setItem(row, 3, item(quoted(c.to)));
-        if (!affected.contains(object))
-            affected << object;
-    }
-    m_changes->resizeColumnsToContents();
-    // Long annotation paths must not push from → to out of sight: cap them (the tooltip has all of it).
-    const int em = m_changes->fontMetrics().horizontalAdvance(QLatin1Char('M'));
-    m_changes->setColumnWidth(0, qMin(m_changes->columnWidth(0), 30 * em));
-    m_changes->setColumnWidth(1, qMin(m_changes->columnWidth(1), 34 * em));
-    m_changes->setTextElideMode(Qt::ElideMiddle);
+    const QStringList affected = ActionTables::showChanges(m_changes, preview.changes);
     m_affected->setText(affected.isEmpty() ? tr("Affected objects: none (nothing would change)")
                                            : tr("Affected objects: %1").arg(affected.join(QStringLiteral(", "))));
     m_warnings->setText(preview.warnings.isEmpty() ? QString() : tr("Warning: %1").arg(preview.warnings.join(QStringLiteral("\nWarning: "))));
@@ -238,24 +171,7 @@ void ActionPreviewDialog::onPreviewReady(const ActionPreview &preview)
 
 void ActionPreviewDialog::showSteps(const QList<ActionStep> &steps)
 {
-    m_steps->setRowCount(int(steps.size()));
-    for (int row = 0; row < steps.size(); ++row) {
-        const ActionStep &s = steps[row];
-        QString title = s.title;
-        if (s.destructive)
-            title += tr(" (needs the name typed)");
-        m_steps->setItem(row, 0, item(title));
-        m_steps->setItem(row, 1, item(stepStateWord(s.state)));
-        QString answer;
-        if (s.httpStatus != 0)
-            answer = QStringLiteral("%1 %2").arg(s.httpStatus).arg(s.response);
-        else if (!s.request.isEmpty())
-            answer = s.request;
-        m_steps->setItem(row, 2, item(answer));
-        m_steps->item(row, 2)->setToolTip(s.request + (s.response.isEmpty() ? QString() : QStringLiteral("\n") + s.response));
-    }
-    m_steps->resizeColumnToContents(0);
-    m_steps->resizeColumnToContents(1);
+    ActionTables::showSteps(m_steps, steps);
 }
 
 void ActionPreviewDialog::onRefused(const QUuid &requestId, const Error &error)

@@ -18,6 +18,7 @@
 #include "sourcelistmodel.h"
 #include "costcolumnproxymodel.h"
 #include "costsview.h"
+#include "databasepane.h"
 #include "telemetrydelegate.h"
 #include "telemetrystore.h"
 
@@ -514,6 +515,11 @@ void MainWindow::setActions(ActionService *service, Journal *journal, bool readO
 {
     if (m_historyDock || !service || !journal)
         return;
+    m_actionService = service;
+    m_journal = journal;
+    m_readOnly = readOnly;
+    if (m_databasePane)
+        m_databasePane->setActions(service, journal, readOnly);
     QMenu *view = nullptr;
     for (QMenu *menu : menuBar()->findChildren<QMenu *>()) {
         if (menu->title() == tr("&View"))
@@ -569,7 +575,26 @@ void MainWindow::addActionProvider(ActionProvider *provider)
 
 void MainWindow::showDetailTab(DetailTab tab)
 {
+    // Without telemetry there is no Canary tab: the Database tab then sits one place earlier.
+    if (tab == DatabaseTab && m_databasePane) {
+        m_detailTabs->setCurrentWidget(m_databasePane);
+        return;
+    }
     m_detailTabs->setCurrentIndex(int(tab));
+}
+
+void MainWindow::setDatabases(DatabaseStore *databases)
+{
+    if (m_databasePane || !databases)
+        return;
+    m_databasePane = new DatabasePane(databases, m_detailTabs);
+    const int index = m_detailTabs->insertTab(DatabaseTab, m_databasePane, tr("&Database"));
+    m_detailTabs->setTabToolTip(index, tr("The service's databases, recovery targets, last restore drill and the point-in-time restore (Ctrl+Shift+B)"));
+    m_databasePane->setActions(m_actionService, m_journal, m_readOnly);
+    m_databasePane->setService(m_selected);
+    // The runbook's shortcut works from anywhere in the window, and brings the tab forward.
+    addAction(m_databasePane->restoreAction());
+    connect(m_databasePane->restoreAction(), &QAction::triggered, this, [this] { showDetailTab(DatabaseTab); });
 }
 
 bool MainWindow::selectService(const ServiceKey &key)
@@ -594,6 +619,8 @@ void MainWindow::onCurrentServiceChanged()
         m_actionPanel->setService(m_selected);
     if (m_canaryPane)
         m_canaryPane->setService(m_selected);
+    if (m_databasePane)
+        m_databasePane->setService(m_selected);
     updateDetailTitle();
 }
 

@@ -32,6 +32,8 @@ class CanaryPane;
 class CostColumnProxyModel;
 class CostStore;
 class CostsView;
+class DatabasePane;
+class DatabaseStore;
 class DataSourceTableModel;
 class EventTableModel;
 class HealthPane;
@@ -61,7 +63,7 @@ public:
     bool selectService(const ServiceKey &key);
     ServiceKey selectedService() const { return m_selected; }
     // The detail pane's tabs: 0 pods and events, 1 health (the report and the breaker timeline).
-    enum DetailTab { PodsTab = 0, HealthTab = 1, CanaryTab = 2 };
+    enum DetailTab { PodsTab = 0, HealthTab = 1, CanaryTab = 2, DatabaseTab = 3 };
     void showDetailTab(DetailTab tab);
     HealthPane *healthPane() const { return m_healthPane; }
     // Costs (issue 7): the Costs dock (View → Costs, Ctrl+6) and the Services table's Cost (MTD) column.
@@ -82,6 +84,10 @@ public:
     // Health tab's breaker timeline. Without it those columns show "—" and there is no Canary tab.
     void setTelemetry(TelemetryStore *telemetry);
     CanaryPane *canaryPane() const { return m_canaryPane; }
+    // Point-in-time restore (issue 8): the Database tab of the selected service and its runbook
+    // (Ctrl+Shift+B); the restore button only with actions and not read-only.
+    void setDatabases(DatabaseStore *databases);
+    DatabasePane *databasePane() const { return m_databasePane; }
 
     // Azure sign-in (File → Azure sign-in…): the session it shows; null: no Azure config.
     void setAzureSession(AzureSession *session) { m_azure = session; }
@@ -133,6 +139,10 @@ private:
     QDockWidget *m_actionsDock = nullptr;
     QDockWidget *m_historyDock = nullptr;
     CanaryPane *m_canaryPane = nullptr;
+    DatabasePane *m_databasePane = nullptr;
+    ActionService *m_actionService = nullptr; // for the Database tab's runbook
+    Journal *m_journal = nullptr;
+    bool m_readOnly = false;
     DataSourceTableModel *m_dataSources = nullptr;
     QTableView *m_dataSourceView = nullptr;
     QDockWidget *m_sourcesDock = nullptr;
