@@ -110,6 +110,7 @@ Application::Application(Options options, QObject *parent)
             m_window->setWindowTitle(QStringLiteral("Opsdeck (read-only)"));
         openJournal();
         m_window->setTelemetry(&m_telemetry);
+        m_window->setDatabases(&m_databases); // the Database tab and the restore runbook (issue 8)
         // "Copy query" on the Canary tab's charts: the appinsights source's Requests query (error rates, p95
         // and request rates all come from it), rendered from the same templates with the source's settings.
         m_window->canaryPane()->setQueryProvider([this](const ServiceKey &, const QString &, int seconds) {
