@@ -86,6 +86,8 @@ Application::Application(Options options, QObject *parent)
     connect(&m_host, &SourceHost::statusChanged, &m_telemetry, &TelemetryStore::setSourceStatus);
     m_telemetry.setAnalysisSettings(CanaryAnalysisSettings::load(QSettings()));
     connect(&m_store, &ServiceStore::flushed, this, &Application::checkOneShot);
+    m_drills.attach(&m_store);
+    m_drills.setStore(&m_drillStore);
     // Azure: the config, its secrets (keychain) and who is signed in; a new sign-in restarts the Azure sources.
     m_azure = new AzureSession(this);
     connect(m_azure, &AzureSession::ready, this, &Application::startAzureSources);
@@ -156,6 +158,8 @@ void Application::openJournal()
         return;
     }
     m_window->setActions(&m_actions, &m_journal, m_options.readOnly);
+    if (const Result<void> drills = m_drillStore.open(m_journal.path()); !drills)
+        printError(describe(drills.error()));
 }
 
 void Application::addActionProvider(const QString &pluginId, const QString &sourceId, const QVariantMap &settings)
@@ -244,6 +248,12 @@ void Application::connectCluster(const QString &kubeconfigPath)
         message = (message.isEmpty() ? QString() : message + QStringLiteral("\n")) + tr("Watching %1").arg(m_contexts.join(QStringLiteral(", ")));
     setConnection(ConnectionInfo{ConnectionInfo::State::Connecting, primary->contextName, primary->server.toString(), {}, message});
 
+    if ((m_options.demo || m_options.allowChaos) && m_window && !m_chaos) {
+        // Drills inject faults through the sim's chaos API; the panel asks it first and refuses anything else.
+        m_chaos = std::make_unique<SimChaos>(*primary);
+        m_drills.setChaos(m_chaos.get());
+        m_window->setDrills(&m_drills, &m_drillStore, m_chaos.get());
+    }
     delete m_probe;
     m_probe = new ClusterProbe(*primary, this);
     connect(m_probe, &ClusterProbe::versionReceived, this, &Application::onConnected);

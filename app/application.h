@@ -15,6 +15,8 @@
 #include "pluginloader.h"
 #include "coststore.h"
 #include "databasestore.h"
+#include "drillrunner.h"
+#include "drillstore.h"
 #include "servicestore.h"
 #include "snapshotwriter.h"
 #include "sourcehost.h"
@@ -92,6 +94,9 @@ private:
     TelemetryStore m_telemetry{&m_store}; // after m_store: it watches the store's canary weights
     SourceHost m_host;
     Journal m_journal;                                    // the action journal (app data, or $OPSDECK_DATA_DIR)
+    DrillStore m_drillStore;                // drill_runs in the journal file (issue 9 §5)
+    DrillRunner m_drills;                   // only used with --demo or --allow-chaos
+    std::unique_ptr<SimChaos> m_chaos;      // the sim's chaos API on the primary context
     ActionService m_actions{m_journal};
     std::vector<std::unique_ptr<ActionProvider>> m_providers; // one per kubernetes context
     QHash<QString, QString> m_contextUsers;                // context -> kubeconfig user, for the journal

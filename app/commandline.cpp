@@ -49,6 +49,10 @@ CommandLine CommandLine::parse(const QStringList &arguments)
     const QCommandLineOption window(QStringLiteral("window"),
                                     QStringLiteral("With --print-queries: only this window (default: all four)."),
                                     QStringLiteral("15m|1h|6h|24h"));
+    const QCommandLineOption allowChaos(QStringLiteral("allow-chaos"),
+                                        QStringLiteral("Offer the Drills panel (View → Drills), which injects faults through "
+                                                       "opsdeck-sim's chaos API; only against an opsdeck-sim (--demo implies it)."));
+    parser.addOption(allowChaos);
     parser.addOptions({help, version, demo, kubeconfig, context, readOnly, screenshot, snapshot, syncTimeout, azureConfig,
                        printQueries, dialect, service, window});
 
@@ -83,6 +87,7 @@ CommandLine CommandLine::parse(const QStringList &arguments)
 
     Options &o = result.options;
     o.demo = parser.isSet(demo);
+    o.allowChaos = parser.isSet(allowChaos);
     o.readOnly = parser.isSet(readOnly);
     o.kubeconfig = parser.value(kubeconfig);
     for (const QString &value : parser.values(context)) {

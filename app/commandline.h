@@ -12,6 +12,7 @@ struct Options
 {
     bool demo = false;
     bool readOnly = false;
+    bool allowChaos = false; // --allow-chaos: the Drills panel against a (non-demo) opsdeck-sim
     QString kubeconfig;
     QStringList contexts; // --context, repeatable or comma-separated; empty: the current context
     int syncTimeoutSeconds = 60; // --snapshot/--screenshot give up when not synced by then

@@ -12,11 +12,14 @@ struct AlertSettings
     double errorRatePercent = 5.0;     // error-rate-high: stable's error rate above this over the window …
     double errorRateMinRequests = 100; // … with at least this many stable requests (fewer: no judgement)
     int hpaAtMaxSeconds = 300;         // hpa-at-max: currentReplicas == maxReplicas for longer than this
-    int podsNotReadySeconds = 180;     // pods-not-ready: a pod not Ready / in CrashLoopBackOff for longer than this
+    // pods-not-ready: a pod not Ready / in CrashLoopBackOff for longer than this. One health refresh (15 s):
+    // a pod that starts normally is Ready within it, and a crash-looping canary alerts within two refreshes
+    // (issue 9's drill acceptance; 180 s made the bad-canary drill wait 3 minutes).
+    int podsNotReadySeconds = 15;
     int healthSeconds = 60;            // health-unhealthy / health-degraded: held for longer than this
     double staleFactor = 3.0;          // source-down: no success for this many intervals counts as down
     int holdDownSeconds = 60;          // an alert ends only after its condition stayed clear this long
-    int evaluateIntervalSeconds = 10;  // attach(): re-evaluation tick for durations and hold-downs
+    int evaluateIntervalSeconds = 5;   // attach(): re-evaluation tick for durations and hold-downs (adds to a held rule's delay)
     int historyLimit = 1000;           // alerts kept in history()
 
     static AlertSettings load(const QSettings &settings);

@@ -3,6 +3,7 @@
 #include "actionpanel.h"
 #include "canarypane.h"
 #include "datasourcetablemodel.h"
+#include "drillspanel.h"
 #include "eventtablemodel.h"
 #include "format.h"
 #include "healthdelegate.h"
@@ -745,6 +746,14 @@ void MainWindow::setCosts(CostStore *costs)
             break;
         }
     }
+}
+
+void MainWindow::setDrills(DrillRunner *runner, DrillStore *store, SimChaos *chaos)
+{
+    if (m_drillsDock || !runner)
+        return;
+    m_drillsPanel = new DrillsPanel(runner, store, chaos, m_store, this);
+    m_drillsDock = DrillsPanel::addDock(this, m_drillsPanel);
 }
 
 } // namespace Opsdeck

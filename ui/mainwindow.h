@@ -35,6 +35,10 @@ class CostsView;
 class DatabasePane;
 class DatabaseStore;
 class DataSourceTableModel;
+class DrillRunner;
+class DrillStore;
+class DrillsPanel;
+class SimChaos;
 class EventTableModel;
 class HealthPane;
 class PodTableModel;
@@ -88,6 +92,11 @@ public:
     // (Ctrl+Shift+B); the restore button only with actions and not read-only.
     void setDatabases(DatabaseStore *databases);
     DatabasePane *databasePane() const { return m_databasePane; }
+    // Drills (issue 9 §5, only with --demo or --allow-chaos): the Drills dock, View → Drills (Ctrl+Shift+D).
+    void setDrills(DrillRunner *runner, DrillStore *store, SimChaos *chaos);
+    QDockWidget *drillsDock() const { return m_drillsDock; }
+    DrillsPanel *drillsPanel() const { return m_drillsPanel; }
+
 
     // Azure sign-in (File → Azure sign-in…): the session it shows; null: no Azure config.
     void setAzureSession(AzureSession *session) { m_azure = session; }
@@ -160,6 +169,8 @@ private:
     CostsView *m_costsView = nullptr;
     QDockWidget *m_costsDock = nullptr;
     AzureSession *m_azure = nullptr;
+    QDockWidget *m_drillsDock = nullptr;
+    DrillsPanel *m_drillsPanel = nullptr;
 };
 
 } // namespace Opsdeck
