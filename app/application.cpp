@@ -2,6 +2,7 @@
 
 #include "azure/azuresession.h"
 #include "demoenvironment.h"
+#include "headlessestate.h"
 #include "journalcommand.h"
 #include "kubeconfigloader.h"
 #include "canarypane.h"
@@ -85,6 +86,8 @@ Application::Application(Options options, QObject *parent)
     connect(&m_host, &SourceHost::observationsReady, &m_telemetry, &TelemetryStore::apply);
     connect(&m_host, &SourceHost::statusChanged, &m_telemetry, &TelemetryStore::setSourceStatus);
     m_telemetry.setAnalysisSettings(CanaryAnalysisSettings::load(QSettings()));
+    m_alerts.setSettings(AlertSettings::load(QSettings()));
+    m_alerts.attach(&m_store, &m_telemetry, &m_costs); // source states come through the store
     connect(&m_store, &ServiceStore::flushed, this, &Application::checkOneShot);
     m_drills.attach(&m_store);
     m_drills.setStore(&m_drillStore);
@@ -112,6 +115,7 @@ Application::Application(Options options, QObject *parent)
             m_window->setWindowTitle(QStringLiteral("Opsdeck (read-only)"));
         openJournal();
         m_window->setTelemetry(&m_telemetry);
+        m_window->setAlerts(&m_alerts, m_alertLog.isOpen() ? &m_alertLog : nullptr);
         m_window->setDatabases(&m_databases); // the Database tab and the restore runbook (issue 8)
         // "Copy query" on the Canary tab's charts: the appinsights source's Requests query (error rates, p95
         // and request rates all come from it), rendered from the same templates with the source's settings.
@@ -158,6 +162,10 @@ void Application::openJournal()
         return;
     }
     m_window->setActions(&m_actions, &m_journal, m_options.readOnly);
+    if (const Result<void> log = m_alertLog.open(m_journal.path()); log)
+        m_alertLog.attach(&m_alerts);
+    else
+        printError(describe(log.error()));
     if (const Result<void> drills = m_drillStore.open(m_journal.path()); !drills)
         printError(describe(drills.error()));
 }
@@ -306,6 +314,7 @@ void Application::startSources(const QString &kubeconfigPath, const QStringList 
 void Application::addSource(const QString &pluginId, const QString &sourceId, const QString &context, const QVariantMap &settings)
 {
     Source entry{sourceId, pluginId, context, SourceStatus{}, false};
+    m_alerts.setSourceInterval(sourceId, sourcePollSeconds(pluginId, settings)); // a stale source goes down
     std::unique_ptr<DataSource> source = m_plugins.sourceFactory(pluginId)->createSource();
     Result<void> ok = source ? source->configure(SourceConfig{sourceId, settings})
                              : Result<void>(makeError(ErrorKind::Plugin, QStringLiteral("plugin '%1' made no source").arg(pluginId)));
@@ -467,6 +476,8 @@ int Application::writeSnapshot()
     root.insert(QStringLiteral("pluginErrors"), pluginErrors);
     m_costs.addToSnapshot(root);
     m_telemetry.addToSnapshot(root);
+    m_alerts.refresh(); // the stores as written, not as of the last coalesced read
+    m_alerts.addToSnapshot(root);
     m_databases.addToSnapshot(root);
 
     QSaveFile file(m_options.snapshot);

@@ -10,6 +10,8 @@
 #include "commandline.h"
 #include "connectioninfo.h"
 #include "actionservice.h"
+#include "alertengine.h"
+#include "alertlog.h"
 #include "error.h"
 #include "journal.h"
 #include "pluginloader.h"
@@ -48,6 +50,9 @@ public:
     MainWindow *window() const { return m_window.get(); }
     ServiceStore *store() { return &m_store; }
     TelemetryStore *telemetry() { return &m_telemetry; }
+    // The alert rules over the stores and source states, and their record in the journal (issue 9).
+    AlertEngine *alerts() { return &m_alerts; }
+    AlertLog *alertLog() { return &m_alertLog; }
     DatabaseStore *databases() { return &m_databases; }
 
     // The Kubernetes kinds a source must have listed before a one-shot run counts it as synced.
@@ -92,6 +97,8 @@ private:
     CostStore m_costs; // fed by the costmanagement source (issue 7)
     DatabaseStore m_databases; // fed by the azuresql source (issue 8)
     TelemetryStore m_telemetry{&m_store}; // after m_store: it watches the store's canary weights
+    AlertEngine m_alerts;                 // after the stores it reads
+    AlertLog m_alertLog;                  // alert_log in the journal file, when the journal opened
     SourceHost m_host;
     Journal m_journal;                                    // the action journal (app data, or $OPSDECK_DATA_DIR)
     DrillStore m_drillStore;                // drill_runs in the journal file (issue 9 §5)

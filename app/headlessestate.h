@@ -29,7 +29,11 @@
 namespace Opsdeck {
 
 class AlertLog;
-class AzureSession;
+
+// A source's poll interval in seconds from its plugin's settings (appinsights/costmanagement `intervalMs`,
+// azuresql `pollSeconds`, their defaults otherwise); 0 for the kubernetes source, which watches. The
+// AlertEngine's source-down rule calls a source whose last success is staleFactor × this old down.
+int sourcePollSeconds(const QString &pluginId, const QVariantMap &settings);
 
 class HeadlessEstate : public QObject
 {
@@ -77,8 +81,8 @@ private:
         bool reported = false;
     };
 
-    void addSource(const QString &pluginId, const QString &sourceId, const QVariantMap &settings, int intervalSeconds);
-    void startAzureSources();
+    void addSource(const QString &pluginId, const QString &sourceId, const QVariantMap &settings);
+    void fail(const Error &error);
     void onSourceStatus(const QString &sourceId, const SourceStatus &status);
     void checkSynced();
 
@@ -90,7 +94,6 @@ private:
     AlertEngine m_alerts;
     SourceHost m_host;
     std::unique_ptr<AlertLog> m_alertLog;
-    AzureSession *m_azure = nullptr;
     std::optional<ClusterConnection> m_connection;
     QString m_kubeconfigFile;
     QList<Source> m_sources;

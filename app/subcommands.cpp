@@ -1,6 +1,7 @@
 #include "subcommand.h"
 
 #include "actcommand.h"
+#include "alertscommand.h"
 #include "costscommand.h"
 #include "drillcommand.h"
 #include "journalcommand.h"
@@ -12,6 +13,7 @@ QList<Subcommand> subcommands()
     // Each command adds itself here: {name, summary, &runXCommand, needsGui}.
     return {
         {QStringLiteral("act"), QStringLiteral("Run an action on a service (canary-weight, promote, abort, undo, scale, restart)"), &runActCommand, false},
+        {QStringLiteral("alerts"), QStringLiteral("Print the active alerts of the estate after one sync (--json, --wait SECONDS)"), &runAlertsCommand, false},
         {QStringLiteral("costs"), QStringLiteral("Print the cost per service of an Azure scope: month to date, last month, forecast, budgets"), &runCostsCommand, false},
         {QStringLiteral("drill"), QStringLiteral("Run a drill against an opsdeck-sim: inject a fault, time its alert and the recovery"), &runDrillCommand, false},
         {QStringLiteral("journal"), QStringLiteral("Print the action journal, newest first"), &runJournalCommand, false},

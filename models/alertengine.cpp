@@ -228,6 +228,13 @@ QStringList AlertEngine::rules()
     return {BreakerOpen, CanaryWorse, ErrorRateHigh, HpaAtMax, PodsNotReady, HealthUnhealthy, HealthDegraded, BudgetThreshold, SourceDown};
 }
 
+void AlertEngine::refresh()
+{
+    m_coalesce.stop();
+    pullFromStores();
+    evaluate();
+}
+
 void AlertEngine::scheduleEvaluation()
 {
     if (!m_coalesce.isActive())

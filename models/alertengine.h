@@ -91,6 +91,8 @@ public:
 public Q_SLOTS:
     // Applies the rules to the inputs at the clock's now: raises, updates and ends alerts.
     void evaluate();
+    // Reads the attached stores now (not after the coalescing delay), then evaluate().
+    void refresh();
 
 Q_SIGNALS:
     void alertRaised(const Opsdeck::Alert &alert);

@@ -1,6 +1,9 @@
 #include "mainwindow.h"
 
 #include "actionpanel.h"
+#include "alertengine.h"
+#include "alertsview.h"
+#include "alerttablemodel.h"
 #include "canarypane.h"
 #include "datasourcetablemodel.h"
 #include "drillspanel.h"
@@ -9,6 +12,7 @@
 #include "healthdelegate.h"
 #include "healthpane.h"
 #include "healthstyle.h"
+#include "notificationsettingsdialog.h"
 #include "journalview.h"
 #include "podtablemodel.h"
 #include "scopelistmodel.h"
@@ -22,6 +26,7 @@
 #include "databasepane.h"
 #include "telemetrydelegate.h"
 #include "telemetrystore.h"
+#include "trayindicator.h"
 
 #include <QAbstractItemView>
 #include <QAction>
@@ -754,6 +759,69 @@ void MainWindow::setDrills(DrillRunner *runner, DrillStore *store, SimChaos *cha
         return;
     m_drillsPanel = new DrillsPanel(runner, store, chaos, m_store, this);
     m_drillsDock = DrillsPanel::addDock(this, m_drillsPanel);
+}
+
+void MainWindow::setAlerts(AlertEngine *engine, AlertLog *log)
+{
+    if (m_alertsDock || !engine)
+        return;
+    m_alertEngine = engine;
+    m_alertsView = new AlertsView(engine, log, this);
+    m_alertsDock = new QDockWidget(tr("Alerts"), this);
+    m_alertsDock->setObjectName(QStringLiteral("alertsDock"));
+    m_alertsDock->setAccessibleName(tr("Alerts panel"));
+    m_alertsDock->setFeatures(QDockWidget::DockWidgetClosable | QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
+    m_alertsDock->setWidget(m_alertsView);
+    addDockWidget(Qt::BottomDockWidgetArea, m_alertsDock);
+    connect(m_alertsView, &AlertsView::serviceActivated, this, [this](const ServiceKey &key) { selectService(key); });
+    for (QMenu *menu : menuBar()->findChildren<QMenu *>()) {
+        if (menu->title() == tr("&View")) {
+            QAction *toggle = m_alertsDock->toggleViewAction();
+            toggle->setText(tr("&Alerts"));
+            toggle->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
+            toggle->setToolTip(tr("Active alerts and their history; acknowledge with Ctrl+K"));
+            connect(toggle, &QAction::triggered, this, [this](bool shown) {
+                if (shown)
+                    m_alertsView->setFocus(Qt::ShortcutFocusReason);
+            });
+            menu->addAction(toggle);
+            break;
+        }
+    }
+
+    m_trayIndicator = new TrayIndicator(engine, this, this);
+    QMenu *settings = nullptr;
+    for (QMenu *menu : menuBar()->findChildren<QMenu *>()) {
+        if (menu->title() == tr("&Settings"))
+            settings = menu;
+    }
+    if (!settings)
+        settings = menuBar()->addMenu(tr("&Settings"));
+    QAction *notifications = settings->addAction(tr("&Notifications…"), this, &MainWindow::showNotificationSettings);
+    notifications->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Comma));
+    m_trayIndicator->addMenuAction(notifications);
+
+    // "Opsdeck — 2 alerts": the count where the task bar shows it.
+    m_baseTitle = windowTitle().isEmpty() ? QStringLiteral("Opsdeck") : windowTitle();
+    const auto updateTitle = [this] {
+        const int count = m_alertEngine ? int(m_alertEngine->active().size()) : 0;
+        setWindowTitle(count == 0 ? m_baseTitle : tr("%1 — %2").arg(m_baseTitle, AlertTableModel::countText(count)));
+    };
+    connect(engine, &AlertEngine::alertsChanged, this, updateTitle);
+    updateTitle();
+}
+
+void MainWindow::showNotificationSettings()
+{
+    if (!m_trayIndicator)
+        return;
+    auto *dialog = new NotificationSettingsDialog(m_trayIndicator->policy().settings(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        if (m_trayIndicator)
+            m_trayIndicator->setNotificationSettings(dialog->settings());
+    });
+    dialog->open();
 }
 
 } // namespace Opsdeck

@@ -25,6 +25,9 @@ namespace Opsdeck {
 class ActionPanel;
 class ActionProvider;
 class ActionService;
+class AlertEngine;
+class AlertLog;
+class AlertsView;
 class Journal;
 class JournalView;
 class AzureSession;
@@ -49,6 +52,7 @@ class ServiceTableModel;
 class SignInDialog;
 class SourceListModel;
 class TelemetryStore;
+class TrayIndicator;
 
 class MainWindow : public QMainWindow
 {
@@ -97,6 +101,14 @@ public:
     QDockWidget *drillsDock() const { return m_drillsDock; }
     DrillsPanel *drillsPanel() const { return m_drillsPanel; }
 
+
+    // Alerts (issue 9 §2): the Alerts dock (View → Alerts, Ctrl+Shift+E), the count in the window title
+    // ("Opsdeck — 2 alerts"), the tray icon with desktop notifications, Settings → Notifications… (Ctrl+,).
+    void setAlerts(AlertEngine *engine, AlertLog *log);
+    AlertsView *alertsView() const { return m_alertsView; }
+    QDockWidget *alertsDock() const { return m_alertsDock; }
+    TrayIndicator *trayIndicator() const { return m_trayIndicator; }
+    void showNotificationSettings();
 
     // Azure sign-in (File → Azure sign-in…): the session it shows; null: no Azure config.
     void setAzureSession(AzureSession *session) { m_azure = session; }
@@ -171,6 +183,11 @@ private:
     AzureSession *m_azure = nullptr;
     QDockWidget *m_drillsDock = nullptr;
     DrillsPanel *m_drillsPanel = nullptr;
+    AlertEngine *m_alertEngine = nullptr;
+    AlertsView *m_alertsView = nullptr;
+    QDockWidget *m_alertsDock = nullptr;
+    TrayIndicator *m_trayIndicator = nullptr;
+    QString m_baseTitle; // the title without the alert count
 };
 
 } // namespace Opsdeck
