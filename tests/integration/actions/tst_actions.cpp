@@ -8,6 +8,7 @@
 #include "journal.h"
 #include "observation.h"
 #include "pluginloader.h"
+#include "simprocess.h"
 
 #include <QFile>
 #include <QProcess>
@@ -16,10 +17,6 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
-
-#include <sys/prctl.h>
-
-#include <csignal>
 
 using namespace Opsdeck;
 
@@ -109,7 +106,7 @@ private:
     std::unique_ptr<QTemporaryDir> m_testDir;
     std::unique_ptr<PluginLoader> m_plugins;
     ActionProviderFactory *m_factory = nullptr;
-    QProcess m_sim;
+    std::unique_ptr<SimProcess> m_sim;
     QString m_kubeconfig;
     std::unique_ptr<Journal> m_journal;
     std::unique_ptr<ActionService> m_service;
@@ -119,36 +116,16 @@ private:
 
     bool startSim()
     {
-        m_kubeconfig = m_testDir->filePath(QStringLiteral("sim-kubeconfig"));
-        m_sim.setProgram(QStringLiteral(OPSDECK_SIM_PATH));
-        m_sim.setArguments({QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"), QStringLiteral("--speed"),
-                            QStringLiteral("20"), QStringLiteral("--write-kubeconfig"), m_kubeconfig});
-        m_sim.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        m_sim.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
-        m_sim.start();
-        if (!m_sim.waitForStarted(10000))
+        m_sim = std::make_unique<SimProcess>(QStringLiteral(OPSDECK_SIM_PATH), m_testDir->path());
+        if (!m_sim->start({.speed = 20, .azure = false, .readyTimeoutMs = 30000})) {
+            qWarning("%s", qPrintable(m_sim->errorString()));
             return false;
-        QByteArray out;
-        QDeadlineTimer deadline(30000);
-        while (!deadline.hasExpired()) {
-            m_sim.waitForReadyRead(200);
-            out += m_sim.readAllStandardOutput();
-            if (out.contains("opsdeck-sim ready"))
-                return true;
         }
-        return false;
+        m_kubeconfig = m_sim->kubeconfigPath();
+        return true;
     }
 
-    void stopSim()
-    {
-        if (m_sim.state() == QProcess::NotRunning)
-            return;
-        m_sim.terminate();
-        if (!m_sim.waitForFinished(10000)) {
-            m_sim.kill();
-            m_sim.waitForFinished(5000);
-        }
-    }
+    void stopSim() { m_sim.reset(); }
 
     // A provider for `context` on its own thread, registered with the service.
     ActionProvider *addProvider(const QString &context, QVariantMap extra = {})
@@ -746,17 +723,10 @@ private Q_SLOTS:
     void rolloutUndoMatchesKubectl()
     {
         QVERIFY(addProvider(kAdmin));
-        QProcess other;
-        const QString otherKubeconfig = m_testDir->filePath(QStringLiteral("other-kubeconfig"));
-        other.setProgram(QStringLiteral(OPSDECK_SIM_PATH));
-        other.setArguments({QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"), QStringLiteral("--speed"),
-                            QStringLiteral("20"), QStringLiteral("--write-kubeconfig"), otherKubeconfig});
-        other.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        other.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
-        other.start();
-        QVERIFY(other.waitForStarted(10000));
-        QByteArray out;
-        QTRY_VERIFY_WITH_TIMEOUT((out += other.readAllStandardOutput()).contains("opsdeck-sim ready"), 30000);
+        QTemporaryDir otherDir(m_testDir->filePath(QStringLiteral("other-XXXXXX")));
+        SimProcess other(QStringLiteral(OPSDECK_SIM_PATH), otherDir.path());
+        QVERIFY2(other.start({.speed = 20, .azure = false, .readyTimeoutMs = 30000}), qPrintable(other.errorString()));
+        const QString otherKubeconfig = other.kubeconfigPath();
 
         for (const QString &deployment : {QStringLiteral("orderservice-stable"), QStringLiteral("notificationservice-stable")}) {
             const QString service = deployment.section(u'-', 0, 0);
@@ -785,8 +755,7 @@ private Q_SLOTS:
             }
             QCOMPARE(ours, theirs);
         }
-        other.terminate();
-        other.waitForFinished(10000);
+        other.stop();
     }
 
     void scaleAndRestart()

@@ -7,6 +7,7 @@
 #include "kubeconfigloader.h"
 #include "observation.h"
 #include "pluginloader.h"
+#include "simprocess.h"
 #include "sourcehost.h"
 
 #include <QElapsedTimer>
@@ -15,7 +16,6 @@
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
-#include <QProcess>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -50,7 +50,7 @@ class tst_AppInsightsSource : public QObject
 
 private:
     QTemporaryDir m_dir;
-    QProcess m_sim;
+    SimProcess m_sim{QStringLiteral(OPSDECK_SIM_PATH), m_dir.path()};
     QString m_kubeconfig;
     ClusterConnection m_conn;
     QSslConfiguration m_ssl;
@@ -155,16 +155,9 @@ private Q_SLOTS:
         registerObservationMetaTypes();
         QVERIFY(m_dir.isValid());
         QVERIFY2(QFile::exists(QStringLiteral(OPSDECK_SIM_PATH)), OPSDECK_SIM_PATH " not built");
-        m_kubeconfig = m_dir.filePath(u"kubeconfig"_s);
-        const QString azure = m_dir.filePath(u"azure.json"_s);
-        m_sim.setProgram(QStringLiteral(OPSDECK_SIM_PATH));
-        m_sim.setArguments({u"--listen"_s, u"127.0.0.1:0"_s, u"--write-kubeconfig"_s, m_kubeconfig,
-                            u"--write-azure-config"_s, azure});
-        m_sim.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        m_sim.start();
-        QVERIFY2(m_sim.waitForStarted(10000), qPrintable(m_sim.errorString()));
-        QByteArray out;
-        QTRY_VERIFY_WITH_TIMEOUT((out += m_sim.readAllStandardOutput()).contains("opsdeck-sim ready"), 30000);
+        QVERIFY2(m_sim.start({.speed = 1, .readyTimeoutMs = 30000}), qPrintable(m_sim.errorString()));
+        m_kubeconfig = m_sim.kubeconfigPath();
+        const QString azure = m_sim.azureConfigPath();
         auto config = KubeconfigLoader::load(m_kubeconfig, {}, {});
         QVERIFY(config);
         auto conn = config->resolve(kCtx);
@@ -183,13 +176,7 @@ private Q_SLOTS:
     void cleanupTestCase()
     {
         m_host.reset();
-        if (m_sim.state() != QProcess::NotRunning) {
-            m_sim.terminate();
-            if (!m_sim.waitForFinished(10000)) {
-                m_sim.kill();
-                m_sim.waitForFinished(5000);
-            }
-        }
+        m_sim.stop();
     }
 
     void workspace()
@@ -268,10 +255,8 @@ private Q_SLOTS:
     {
         startSource(u"workspace"_s, {{u"intervalMs"_s, 2000}});
         QTRY_VERIFY_WITH_TIMEOUT(m_status.state == SourceStatus::State::Ok && lastBin(u"canary"_s, u"requests"_s) >= 0, 30000);
-        QProcess chaos;
-        chaos.start(QStringLiteral(OPSDECK_SIM_PATH), {u"chaos"_s, u"--kubeconfig"_s, m_kubeconfig, u"break-canary"_s, kService});
-        QVERIFY(chaos.waitForFinished(20000));
-        QVERIFY2(chaos.exitCode() == 0, chaos.readAllStandardError().constData());
+        QString said;
+        QVERIFY2(m_sim.chaos({u"break-canary"_s, kService}, &said) == 0, qPrintable(said));
         // Within a few refreshes the newest bins show the broken release: most canary requests fail.
         QTRY_VERIFY_WITH_TIMEOUT(lastBin(u"canary"_s, u"failedRequests"_s) >= 5
                                      && lastBin(u"canary"_s, u"failedRequests"_s) > lastBin(u"stable"_s, u"failedRequests"_s),
@@ -282,9 +267,7 @@ private Q_SLOTS:
             return codes.rows.isEmpty() ? QString() : codes.rows.constFirst().name;
         };
         QTRY_COMPARE_WITH_TIMEOUT(topCode(), u"500"_s, 90000);
-        QProcess clear;
-        clear.start(QStringLiteral(OPSDECK_SIM_PATH), {u"chaos"_s, u"--kubeconfig"_s, m_kubeconfig, u"clear"_s, u"--all"_s});
-        QVERIFY(clear.waitForFinished(20000));
+        QCOMPARE(m_sim.chaos({u"clear"_s, u"--all"_s}), 0);
     }
 };
 

@@ -8,6 +8,7 @@
 #include "observation.h"
 #include "pluginloader.h"
 #include "servicestore.h"
+#include "simprocess.h"
 #include "sourcehost.h"
 
 #include <QElapsedTimer>
@@ -17,7 +18,6 @@
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
-#include <QProcess>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -44,7 +44,7 @@ class tst_HealthChaos : public QObject
 
 private:
     QTemporaryDir m_dir;
-    QProcess m_sim;
+    SimProcess m_sim{QStringLiteral(OPSDECK_SIM_PATH), m_dir.path()};
     ClusterConnection m_conn;
     QSslConfiguration m_ssl;
     QNetworkAccessManager m_net;
@@ -239,15 +239,8 @@ private Q_SLOTS:
         m_clock.start();
         QVERIFY(m_dir.isValid());
         QVERIFY2(QFile::exists(QStringLiteral(OPSDECK_SIM_PATH)), OPSDECK_SIM_PATH " not built");
-        const QString kubeconfig = m_dir.filePath(QStringLiteral("kubeconfig"));
-        m_sim.setProgram(QStringLiteral(OPSDECK_SIM_PATH));
-        m_sim.setArguments({QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"), QStringLiteral("--speed"), QStringLiteral("10"),
-                            QStringLiteral("--write-kubeconfig"), kubeconfig});
-        m_sim.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        m_sim.start();
-        QVERIFY2(m_sim.waitForStarted(10000), qPrintable(m_sim.errorString()));
-        QByteArray out;
-        QTRY_VERIFY_WITH_TIMEOUT((out += m_sim.readAllStandardOutput()).contains("opsdeck-sim ready"), 30000);
+        QVERIFY2(m_sim.start({.speed = 10, .azure = false, .readyTimeoutMs = 30000}), qPrintable(m_sim.errorString()));
+        const QString kubeconfig = m_sim.kubeconfigPath();
         auto config = KubeconfigLoader::load(kubeconfig, {}, {});
         QVERIFY(config);
         auto conn = config->resolve(kCtx);
@@ -288,13 +281,7 @@ private Q_SLOTS:
     void cleanupTestCase()
     {
         m_host.reset();
-        if (m_sim.state() != QProcess::NotRunning) {
-            m_sim.terminate();
-            if (!m_sim.waitForFinished(10000)) {
-                m_sim.kill();
-                m_sim.waitForFinished(5000);
-            }
-        }
+        m_sim.stop();
     }
 
     void cleanup()

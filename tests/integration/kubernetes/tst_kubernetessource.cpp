@@ -8,6 +8,7 @@
 #include "kubeconfigloader.h"
 #include "observation.h"
 #include "pluginloader.h"
+#include "simprocess.h"
 #include "sourcehost.h"
 
 #include <QFile>
@@ -16,7 +17,6 @@
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
-#include <QProcess>
 #include <QSet>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -118,7 +118,7 @@ class tst_KubernetesSource : public QObject
 
 private:
     QTemporaryDir m_dir;
-    QProcess m_sim;
+    SimProcess m_sim{QStringLiteral(OPSDECK_SIM_PATH), m_dir.path()};
     ClusterConnection m_simConnection;
     QSslConfiguration m_ssl;
     QNetworkAccessManager m_net;
@@ -209,15 +209,8 @@ private Q_SLOTS:
         QVERIFY(m_dir.isValid());
         // A missing simulator fails the test: it must never silently skip.
         QVERIFY2(QFile::exists(QStringLiteral(OPSDECK_SIM_PATH)), OPSDECK_SIM_PATH " not built");
-        const QString simKubeconfig = m_dir.filePath(QStringLiteral("sim-kubeconfig"));
-        m_sim.setProgram(QStringLiteral(OPSDECK_SIM_PATH));
-        m_sim.setArguments({QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"), QStringLiteral("--speed"),
-                            QStringLiteral("10"), QStringLiteral("--write-kubeconfig"), simKubeconfig});
-        m_sim.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        m_sim.start();
-        QVERIFY2(m_sim.waitForStarted(10000), qPrintable(m_sim.errorString()));
-        QByteArray out;
-        QTRY_VERIFY_WITH_TIMEOUT((out += m_sim.readAllStandardOutput()).contains("opsdeck-sim ready"), 30000);
+        QVERIFY2(m_sim.start({.speed = 10, .azure = false, .readyTimeoutMs = 30000}), qPrintable(m_sim.errorString()));
+        const QString simKubeconfig = m_sim.kubeconfigPath();
 
         auto kubeconfig = KubeconfigLoader::load(simKubeconfig, {}, {});
         QVERIFY2(kubeconfig, kubeconfig ? "" : qPrintable(kubeconfig.error().message));
@@ -285,13 +278,7 @@ private Q_SLOTS:
     void cleanupTestCase()
     {
         m_host.reset();
-        if (m_sim.state() != QProcess::NotRunning) {
-            m_sim.terminate();
-            if (!m_sim.waitForFinished(10000)) {
-                m_sim.kill();
-                m_sim.waitForFinished(5000);
-            }
-        }
+        m_sim.stop();
     }
 
     void syncsTheSeedEstate()

@@ -11,6 +11,7 @@
 #include "podtablemodel.h"
 #include "servicestore.h"
 #include "servicetablemodel.h"
+#include "simprocess.h"
 #include "sourcehost.h"
 
 #include <QAbstractItemModelTester>
@@ -30,7 +31,6 @@
 #include <QTest>
 #include <QUrlQuery>
 
-#include <sys/prctl.h>
 
 #include <csignal>
 #include <functional>
@@ -85,7 +85,7 @@ class tst_Overview : public QObject
 
 private:
     QTemporaryDir m_dir;
-    QProcess m_sim;
+    SimProcess m_sim{QStringLiteral(OPSDECK_SIM_PATH), m_dir.path()};
     QString m_kubeconfig;
     ClusterConnection m_connection;
     QSslConfiguration m_ssl;
@@ -276,17 +276,8 @@ private Q_SLOTS:
         QVERIFY2(QFile::exists(QStringLiteral(OPSDECK_SIM_PATH)), OPSDECK_SIM_PATH " not built");
         QVERIFY2(QFile::exists(QStringLiteral(OPSDECK_KUBECTL)), OPSDECK_KUBECTL " is missing (scripts/setup installs it)");
 
-        m_kubeconfig = m_dir.filePath(QStringLiteral("sim-kubeconfig"));
-        m_sim.setProgram(QStringLiteral(OPSDECK_SIM_PATH));
-        m_sim.setArguments({QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"), QStringLiteral("--speed"),
-                            QStringLiteral("10"), QStringLiteral("--write-kubeconfig"), m_kubeconfig});
-        m_sim.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        // The sim dies with this test, also when a failure ends it early.
-        m_sim.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
-        m_sim.start();
-        QVERIFY2(m_sim.waitForStarted(10000), qPrintable(m_sim.errorString()));
-        QByteArray out;
-        QTRY_VERIFY_WITH_TIMEOUT((out += m_sim.readAllStandardOutput()).contains("opsdeck-sim ready"), 30000);
+        QVERIFY2(m_sim.start({.speed = 10, .azure = false, .readyTimeoutMs = 30000}), qPrintable(m_sim.errorString()));
+        m_kubeconfig = m_sim.kubeconfigPath();
 
         auto kubeconfig = KubeconfigLoader::load(m_kubeconfig, {}, {});
         QVERIFY2(kubeconfig, kubeconfig ? "" : qPrintable(kubeconfig.error().message));
@@ -511,13 +502,7 @@ private Q_SLOTS:
     {
         if (m_host)
             m_host->stopAll();
-        if (m_sim.state() != QProcess::NotRunning) {
-            m_sim.terminate();
-            if (!m_sim.waitForFinished(10000)) {
-                m_sim.kill();
-                m_sim.waitForFinished(5000);
-            }
-        }
+        m_sim.stop();
         qInstallMessageHandler(g_previousHandler);
     }
 };

@@ -6,14 +6,13 @@
 
 #include "azure/azureconfig.h"
 #include "kubeconfigloader.h"
+#include "simprocess.h"
 
-#include <QDeadlineTimer>
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
-#include <QProcess>
 #include <QSignalSpy>
 #include <QSslConfiguration>
 #include <QTemporaryDir>
@@ -23,22 +22,12 @@ class AzureSim
 {
 public:
     QTemporaryDir dir;
-    QProcess process;
+    SimProcess process{QStringLiteral(OPSDECK_SIM_PATH), dir.path()};
     QString configPath;
     Opsdeck::AzureConfig config;
     Opsdeck::ClusterConnection admin;
     QSslConfiguration ssl;
     QNetworkAccessManager net;
-
-    ~AzureSim()
-    {
-        if (process.state() != QProcess::NotRunning) {
-            process.terminate();
-            if (!process.waitForFinished(5000))
-                process.kill();
-            process.waitForFinished(5000);
-        }
-    }
 
     // QVERIFY-style: call with QVERIFY(sim.start()).
     bool start()
@@ -47,24 +36,12 @@ public:
             qWarning("opsdeck-sim not built: %s", OPSDECK_SIM_PATH);
             return false;
         }
-        configPath = dir.filePath(QStringLiteral("azure.json"));
-        const QString kubeconfig = dir.filePath(QStringLiteral("kubeconfig"));
-        process.setProgram(QStringLiteral(OPSDECK_SIM_PATH));
-        process.setArguments({ QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
-                               QStringLiteral("--write-kubeconfig"), kubeconfig,
-                               QStringLiteral("--write-azure-config"), configPath });
-        process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        process.start();
-        if (!process.waitForStarted(10000))
+        if (!process.start({.speed = 1, .readyTimeoutMs = 30000})) {
+            qWarning("%s", qPrintable(process.errorString()));
             return false;
-        QByteArray out;
-        QDeadlineTimer deadline(30000);
-        while (!out.contains("opsdeck-sim ready") && !deadline.hasExpired()) {
-            process.waitForReadyRead(200);
-            out += process.readAllStandardOutput();
         }
-        if (!out.contains("opsdeck-sim ready"))
-            return false;
+        configPath = process.azureConfigPath();
+        const QString kubeconfig = process.kubeconfigPath();
         auto loaded = Opsdeck::AzureConfig::load(configPath);
         if (!loaded) {
             qWarning("%s", qPrintable(toString(loaded.error())));
