@@ -342,6 +342,12 @@ void Application::startAzureSources()
         settings.insert(azure);
         addSource(it.key(), it.key(), {}, settings);
         m_azure->setSourceMethod(it.key(), m_azure->methodDescription());
+        // Azure plugins that act (azuresql: restore-db) get one provider, with the first sign-in: a new
+        // sign-in must not cut off a restore that provider is tracking.
+        if (!m_azureProviders.contains(it.key())) {
+            m_azureProviders.insert(it.key());
+            addActionProvider(it.key(), it.key(), settings);
+        }
     }
 }
 

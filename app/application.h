@@ -111,6 +111,7 @@ private:
     DemoEnvironment *m_demo = nullptr;
     AzureSession *m_azure = nullptr;                 // --azure-config, or the demo's
     QHash<QString, QVariantMap> m_azureSettings;      // Azure plugin id -> its settings before the config's
+    QSet<QString> m_azureProviders;                   // Azure plugins whose action provider was added
     ClusterProbe *m_probe = nullptr;
     ConnectionInfo m_connection;
     QStringList m_contexts;
