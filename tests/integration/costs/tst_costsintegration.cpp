@@ -5,6 +5,7 @@
 #include "costtablemodel.h"
 #include "datasourcefactory.h"
 #include "kubeconfigloader.h"
+#include "simprocess.h"
 #include "pluginloader.h"
 #include "sourcehost.h"
 
@@ -26,7 +27,6 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include <sys/prctl.h>
 
 #include <csignal>
 
@@ -40,7 +40,7 @@ class tst_CostsIntegration : public QObject
 
 private:
     QTemporaryDir m_dir;
-    QProcess m_sim;
+    std::unique_ptr<SimProcess> m_sim;
     QString m_azureConfigPath;
     AzureConfig m_azure;
     ClusterConnection m_admin;
@@ -146,18 +146,11 @@ private Q_SLOTS:
         // OPSDECK_SIM_PATH in the environment runs another build's sim (the build tree's by default).
         const QString sim = qEnvironmentVariable("OPSDECK_SIM_PATH", QStringLiteral(OPSDECK_SIM_PATH));
         QVERIFY2(QFile::exists(sim), qPrintable(sim + QStringLiteral(" not built")));
-        m_azureConfigPath = m_dir.filePath(QStringLiteral("azure.json"));
-        const QString kubeconfig = m_dir.filePath(QStringLiteral("kubeconfig"));
         m_cacheFile = m_dir.filePath(QStringLiteral("costs.sqlite"));
-        m_sim.setProgram(sim);
-        m_sim.setArguments({QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"), QStringLiteral("--write-kubeconfig"), kubeconfig,
-                            QStringLiteral("--write-azure-config"), m_azureConfigPath});
-        m_sim.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        m_sim.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
-        m_sim.start();
-        QVERIFY2(m_sim.waitForStarted(10000), qPrintable(m_sim.errorString()));
-        QByteArray out;
-        QTRY_VERIFY_WITH_TIMEOUT((out += m_sim.readAllStandardOutput()).contains("opsdeck-sim ready"), 60000);
+        m_sim = std::make_unique<SimProcess>(sim, m_dir.path());
+        QVERIFY2(m_sim->start({.speed = 1}), qPrintable(m_sim->errorString()));
+        m_azureConfigPath = m_sim->azureConfigPath();
+        const QString kubeconfig = m_sim->kubeconfigPath();
 
         auto azure = AzureConfig::load(m_azureConfigPath);
         QVERIFY2(azure, azure ? "" : qPrintable(azure.error().message));
@@ -177,11 +170,7 @@ private Q_SLOTS:
     void cleanupTestCase()
     {
         m_host.reset();
-        if (m_sim.state() != QProcess::NotRunning) {
-            m_sim.terminate();
-            if (!m_sim.waitForFinished(5000))
-                m_sim.kill();
-        }
+        m_sim.reset();
     }
 
     void sourceReadsTheSim()
