@@ -110,6 +110,12 @@ void AzureSqlSource::poll()
             if (!name.isEmpty())
                 m_servers.append(name);
         }
+        // A server deleted from the resource group takes its databases with it: an empty list replaces them.
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        for (const QString &gone : std::as_const(m_published))
+            if (!m_servers.contains(gone))
+                m_lists.emplace_back(SqlDatabaseList{gone, {}, now});
+        m_published = m_servers;
         readServer(0);
     });
 }

@@ -67,6 +67,7 @@ private:
 
     // The poll in progress.
     QStringList m_servers;
+    QStringList m_published; // servers the last successful listing named
     std::vector<Opsdeck::Observation> m_lists;
     std::optional<Opsdeck::Error> m_pollError;
     int m_failedServers = 0;

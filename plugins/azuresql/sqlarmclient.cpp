@@ -197,7 +197,9 @@ void SqlArmClient::attempt(const QByteArray &method, const QUrl &url, const QByt
             reply.request = request;
             if (!result) {
                 reply.status = pending->httpStatus();
-                reply.error = result.error();
+                Error error = result.error();
+                error.message = what + QStringLiteral(": ") + error.message;
+                reply.error = error;
                 done(reply);
                 return;
             }

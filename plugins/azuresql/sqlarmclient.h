@@ -4,7 +4,10 @@
 // databases, the restore runbook PUTs a database and follows its long-running operation. One bearer
 // token for https://management.azure.com from the client's own EntraCredential; a 401 invalidates it and
 // the request is sent once more. GETs are retried on 429/503/504 and network errors, honouring
-// Retry-After within a bound; PUT/DELETE are never repeated blindly. TLS trusts AzureConfig::caFile (the
+// Retry-After within a bound; PUT/DELETE are never repeated blindly: only a 429 or a refused connection
+// (the server provably did not act) is sent again, a 503 or a timeout of a write is the caller's to judge.
+// 4xx answers come back with their body (armErrorCode()); when retries give up (429/5xx/timeout/network)
+// the reply has `error` and the last status, but no body. TLS trusts AzureConfig::caFile (the
 // sim's CA) in addition to the system CAs. Lives on the thread that makes it; never blocks.
 
 #include "azure/azureconfig.h"
