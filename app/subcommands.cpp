@@ -5,6 +5,7 @@
 #include "costscommand.h"
 #include "drillcommand.h"
 #include "journalcommand.h"
+#include "rcacommand.h"
 
 namespace Opsdeck {
 
@@ -17,6 +18,7 @@ QList<Subcommand> subcommands()
         {QStringLiteral("costs"), QStringLiteral("Print the cost per service of an Azure scope: month to date, last month, forecast, budgets"), &runCostsCommand, false},
         {QStringLiteral("drill"), QStringLiteral("Run a drill against an opsdeck-sim: inject a fault, time its alert and the recovery"), &runDrillCommand, false},
         {QStringLiteral("journal"), QStringLiteral("Print the action journal, newest first"), &runJournalCommand, false},
+        {QStringLiteral("rca"), QStringLiteral("Write the root-cause analysis of a time window as Markdown or PDF, prefilled from the journal"), &runRcaCommand, true},
     };
 }
 
