@@ -347,6 +347,13 @@ void Application::startAzureSources()
         if (!m_azureProviders.contains(it.key())) {
             m_azureProviders.insert(it.key());
             addActionProvider(it.key(), it.key(), settings);
+            // A restore the last run was tracking when it exited goes on being tracked (issue 8).
+            const Result<QList<JournalEntry>> interrupted = m_journal.isOpen() ? m_actions.interrupted()
+                                                                               : Result<QList<JournalEntry>>(QList<JournalEntry>{});
+            for (const JournalEntry &entry : interrupted.value_or(QList<JournalEntry>{})) {
+                if (entry.action == u"restore-db" && !m_options.readOnly)
+                    (void)m_actions.resume(entry.id);
+            }
         }
     }
 }
