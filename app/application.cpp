@@ -91,6 +91,7 @@ Application::Application(Options options, QObject *parent)
     connect(&m_store, &ServiceStore::flushed, this, &Application::checkOneShot);
     m_drills.attach(&m_store);
     m_drills.setStore(&m_drillStore);
+    m_drills.setAlertEngine(&m_alerts);
     // Azure: the config, its secrets (keychain) and who is signed in; a new sign-in restarts the Azure sources.
     m_azure = new AzureSession(this);
     connect(m_azure, &AzureSession::ready, this, &Application::startAzureSources);

@@ -147,7 +147,7 @@ int runDrillCommand(const QStringList &arguments)
     }
 
     // The sources' own warnings would repeat what the drill reports.
-    QLoggingCategory::setFilterRules(QStringLiteral("opsdeck.*.warning=false"));
+    QLoggingCategory::setFilterRules(QStringLiteral("opsdeck.*.debug=false\nopsdeck.*.info=false\nopsdeck.*.warning=false"));
     HeadlessEstate estate(*global);
     if (const Result<void> started = estate.start(); !started) {
         printDiagnostic(Command, describe(started.error()));
@@ -278,10 +278,34 @@ int runDrillCommand(const QStringList &arguments)
     // The service may still be settling (health not read yet, an earlier fault healing): wait for it to be
     // startable, within the timeout, then refuse with the reason.
     QTimer startTimer;
-    startTimer.setInterval(1000);
+    startTimer.setInterval(500);
     const auto startDeadline = std::chrono::steady_clock::now() + std::chrono::seconds(qMin(timeoutSeconds, 120));
     Error lastRefusal;
+    // Every service of the namespace must have had its /health read once (and the alert engine a second to
+    // evaluate it): a breaker already open, or a service already failing, must not pass for the drill's alert.
+    std::optional<std::chrono::steady_clock::time_point> reportsReadAt;
+    auto reportsRead = [&] {
+        const ServiceStore &store = estate.store();
+        for (int row = 0; row < store.serviceCount(); ++row) {
+            const ServiceSummary &s = store.serviceAt(row);
+            if (s.key.context == service->context && s.key.ns == service->ns && !s.reportStatus && s.reportError.isEmpty())
+                return false;
+        }
+        return true;
+    };
     auto tryStart = [&] {
+        const auto now = std::chrono::steady_clock::now();
+        if (!reportsReadAt && reportsRead())
+            reportsReadAt = now;
+        if (!reportsReadAt || now - *reportsReadAt < std::chrono::seconds(1)) {
+            lastRefusal = Error{ErrorKind::Conflict, QStringLiteral("the services' health reports are not read yet"), {}, std::nullopt};
+            if (now >= startDeadline) {
+                startTimer.stop();
+                printDiagnostic(Command, QStringLiteral("not started: %1").arg(lastRefusal.message));
+                quit(ExitCode::Failed);
+            }
+            return;
+        }
         const Result<void> started = runner.start(scenario, *service);
         if (started) {
             startTimer.stop();

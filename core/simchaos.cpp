@@ -1,7 +1,6 @@
 #include "simchaos.h"
 
 #include "execcredentialprovider.h"
-#include "logging.h"
 
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
@@ -198,7 +197,6 @@ void SimChaos::sendWith(const ChaosCall &call, const QString &token, const QByte
             answer(makeError(ErrorKind::Invalid, QStringLiteral("%1: %2 (%3) answered something that is not a JSON object").arg(where, what, request_)));
             return;
         }
-        qCDebug(lcCore).noquote() << where << request_ << status;
         answer(json.object());
     });
 }
