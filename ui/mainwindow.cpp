@@ -15,6 +15,8 @@
 #include "notificationsettingsdialog.h"
 #include "journalview.h"
 #include "podtablemodel.h"
+#include "rcaexportdialog.h"
+#include "rcasource.h"
 #include "scopelistmodel.h"
 #include "servicefilterproxymodel.h"
 #include "servicestore.h"
@@ -432,10 +434,26 @@ SignInDialog *MainWindow::showAzureSignIn()
     return dialog;
 }
 
+RcaExportDialog *MainWindow::showRcaExport()
+{
+    auto *dialog = new RcaExportDialog(
+        [this](const QDateTime &from, const QDateTime &to) -> Result<RcaReport::Inputs> {
+            if (!m_journal)
+                return tl::unexpected(Error{ErrorKind::Config, tr("No action journal is open."), tr("Restart Opsdeck to open it."), {}});
+            return RcaSource::read(*m_journal, from, to);
+        },
+        this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
+    return dialog;
+}
+
 void MainWindow::createMenus()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
     file->addAction(tr("&Azure sign-in…"), this, &MainWindow::showAzureSignIn);
+    QAction *rca = file->addAction(tr("Export &RCA…"), this, &MainWindow::showRcaExport);
+    rca->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);

@@ -45,6 +45,7 @@ class SimChaos;
 class EventTableModel;
 class HealthPane;
 class PodTableModel;
+class RcaExportDialog;
 class ScopeListModel;
 class ServiceFilterProxyModel;
 class ServiceStore;
@@ -113,6 +114,9 @@ public:
     // Azure sign-in (File → Azure sign-in…): the session it shows; null: no Azure config.
     void setAzureSession(AzureSession *session) { m_azure = session; }
     SignInDialog *showAzureSignIn();
+    // File → Export RCA… (Ctrl+E): the root-cause analysis of a window (the last hour by default) as
+    // Markdown or PDF, read from the journal file (actions, alert log, drill runs).
+    RcaExportDialog *showRcaExport();
 
 Q_SIGNALS:
     // The user picked a telemetry window on the Canary tab (900, 3600, 21600 or 86400 seconds).

@@ -3,12 +3,20 @@
 // as a Markdown renderer reads it, and the File → Export RCA… dialog.
 
 #include "../unit/models/rcafixture.h"
+#include "actionservice.h"
+#include "alertlog.h"
+#include "journal.h"
+#include "mainwindow.h"
+#include "servicestore.h"
+#include "sourcelistmodel.h"
 #include "rcaexportdialog.h"
 #include "rcamarkdown.h"
 #include "rcapdfwriter.h"
 #include "rcareport.h"
 
 #include <QAbstractItemView>
+#include <QAction>
+#include <QMenuBar>
 #include <QComboBox>
 #include <QDateTimeEdit>
 #include <QFile>
@@ -66,6 +74,7 @@ private Q_SLOTS:
     void dialogDefaultsAndNames();
     void dialogExportsMarkdownAndPdf();
     void dialogShowsErrors();
+    void fileMenuExportsFromTheJournal();
 
 private:
     QTemporaryDir m_dir;
@@ -279,6 +288,54 @@ void tst_RcaExport::dialogShowsErrors()
     dialog.setWindow(at(9, 0), at(8, 0));
     QVERIFY(!dialog.exportReport());
     QVERIFY(dialog.statusLabel()->text().contains(QLatin1String("end after it starts")));
+}
+
+void tst_RcaExport::fileMenuExportsFromTheJournal()
+{
+    SourceListModel sources;
+    ServiceStore store;
+    MainWindow window(&sources, &store);
+    QAction *action = nullptr;
+    for (QAction *candidate : window.menuBar()->findChildren<QAction *>()) {
+        if (candidate->text() == QStringLiteral("Export &RCA…"))
+            action = candidate;
+    }
+    QVERIFY(action);
+    QCOMPARE(action->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_E));
+
+    // Without a journal the dialog says so instead of writing an empty report.
+    action->trigger();
+    RcaExportDialog *dialog = window.findChild<RcaExportDialog *>();
+    QVERIFY(dialog);
+    QVERIFY(dialog->isVisible());
+    dialog->setOutputPath(m_dir.filePath(QStringLiteral("nojournal.md")));
+    QVERIFY(!dialog->exportReport());
+    QVERIFY(dialog->statusLabel()->text().contains(QLatin1String("No action journal")));
+    dialog->close();
+    QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
+
+    // With the app's journal: the alert log and drill runs in its file land in the report.
+    const QString path = m_dir.filePath(QStringLiteral("menu-journal.sqlite"));
+    Journal journal;
+    QVERIFY(journal.open(path));
+    {
+        AlertLog log;
+        QVERIFY(log.open(path));
+        QVERIFY(log.record(inputs().alerts[1]));
+    }
+    ActionService actions(journal);
+    window.setActions(&actions, &journal, true);
+    dialog = window.showRcaExport();
+    dialog->setWindow(at(8, 0), at(9, 0));
+    dialog->setFormat(RcaExportDialog::Format::Markdown);
+    dialog->setOutputPath(m_dir.filePath(QStringLiteral("menu.md")));
+    QVERIFY(dialog->exportReport());
+    QFile md(m_dir.filePath(QStringLiteral("menu.md")));
+    QVERIFY(md.open(QIODevice::ReadOnly));
+    const QString text = QString::fromUtf8(md.readAll());
+    QVERIFY(text.contains(QStringLiteral("breaker-open on productservice")));
+    QVERIFY(text.contains(QStringLiteral("Alert breaker-open")) || text.contains(QStringLiteral("| alert |")));
+    dialog->close();
 }
 
 QTEST_MAIN(tst_RcaExport)
