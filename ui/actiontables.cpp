@@ -70,6 +70,8 @@ QStringList ActionTables::showChanges(QTableWidget *table, const QList<ActionCha
     const int em = table->fontMetrics().horizontalAdvance(QLatin1Char('M'));
     table->setColumnWidth(ObjectColumn, qMin(table->columnWidth(ObjectColumn), 30 * em));
     table->setColumnWidth(FieldColumn, qMin(table->columnWidth(FieldColumn), 34 * em));
+    // A connection string as "from" must leave "to" in sight too.
+    table->setColumnWidth(FromColumn, qMin(table->columnWidth(FromColumn), 36 * em));
     table->setTextElideMode(Qt::ElideMiddle);
     return affected;
 }

@@ -292,6 +292,12 @@ void RestorePlanForm::update()
         text = problem->hint.isEmpty() ? problem->message : tr("%1 %2").arg(problem->message, problem->hint);
     m_problem->setText(text);
     m_problem->parentWidget()->setVisible(problem.has_value());
+    // A poll that brings the same databases changes nothing a preview was made of: stay quiet then.
+    const QVariantMap now = parameters();
+    if (now == m_lastParameters && text == m_lastProblem)
+        return;
+    m_lastParameters = now;
+    m_lastProblem = text;
     Q_EMIT changed();
 }
 

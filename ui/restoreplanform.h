@@ -77,6 +77,8 @@ private:
     const Clock &m_clock;
     QList<SqlDatabase> m_databases;
     bool m_nameTyped = false; // the user typed a name of their own: stop following the default
+    QVariantMap m_lastParameters; // as last announced by changed()
+    QString m_lastProblem;
 
     QComboBox *m_database = nullptr;
     QLabel *m_databaseInfo = nullptr;

@@ -439,6 +439,12 @@ void tst_RestoreRunbook::editingThePlanDropsThePreview()
     QTRY_COMPARE(dialog->stage(), RestoreRunbookDialog::Stage::Ready);
     const QUuid first = m_provider->previews.first().id;
     QVERIFY(m_service->previewFor(first));
+    // A poll with the same databases (the earliest point moved on) leaves the preview alone.
+    dialog->setDatabases(
+        { database(QStringLiteral("ProductDb"), QStringLiteral("Online"), m_earliest.addSecs(60)),
+          database(QStringLiteral("ProductDb-archive"), QStringLiteral("Offline"), m_earliest.addSecs(60)) });
+    QCOMPARE(dialog->stage(), RestoreRunbookDialog::Stage::Ready);
+    QVERIFY(m_service->previewFor(first));
     dialog->plan()->setPointInTime(dialog->plan()->pointInTime().addSecs(-60));
     QCOMPARE(dialog->stage(), RestoreRunbookDialog::Stage::Choosing);
     QVERIFY(!m_service->previewFor(first)); // the stale preview can no longer be confirmed
