@@ -10,7 +10,8 @@ namespace {
 
 QJsonValue dateJson(const QDateTime &date)
 {
-    return date.isValid() ? QJsonValue(date.toUTC().toString(Qt::ISODateWithMs)) : QJsonValue(QJsonValue::Null);
+    return date.isValid() ? QJsonValue(date.toUTC().toString(Qt::ISODateWithMs))
+                          : QJsonValue(QJsonValue::Null);
 }
 
 bool byName(const SqlDatabase &a, const SqlDatabase &b)
@@ -81,12 +82,14 @@ QDateTime DatabaseStore::fetchedAt() const
 
 QJsonObject DatabaseStore::toJson(const SqlDatabase &database)
 {
-    return QJsonObject{{QStringLiteral("name"), database.name},
-                       {QStringLiteral("server"), database.server},
-                       {QStringLiteral("status"), database.status},
-                       {QStringLiteral("earliestRestoreDate"), dateJson(database.earliestRestoreDate)},
-                       {QStringLiteral("creationDate"), dateJson(database.creationDate)},
-                       {QStringLiteral("sku"), database.sku.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(database.sku)}};
+    return QJsonObject { { QStringLiteral("name"), database.name },
+                         { QStringLiteral("server"), database.server },
+                         { QStringLiteral("status"), database.status },
+                         { QStringLiteral("earliestRestoreDate"), dateJson(database.earliestRestoreDate) },
+                         { QStringLiteral("creationDate"), dateJson(database.creationDate) },
+                         { QStringLiteral("sku"),
+                           database.sku.isEmpty() ? QJsonValue(QJsonValue::Null)
+                                                  : QJsonValue(database.sku) } };
 }
 
 void DatabaseStore::addToSnapshot(QJsonObject &root) const
@@ -101,7 +104,8 @@ void DatabaseStore::addToSnapshot(QJsonObject &root) const
                 service.insert(QStringLiteral("databases"), QJsonValue(QJsonValue::Null));
             } else {
                 QJsonArray databases;
-                for (const SqlDatabase &database : databasesFor(service.value(QLatin1String("name")).toString()))
+                for (const SqlDatabase &database :
+                     databasesFor(service.value(QLatin1String("name")).toString()))
                     databases.append(toJson(database));
                 service.insert(QStringLiteral("databases"), databases);
             }

@@ -33,17 +33,22 @@ Result<void> AzureSqlSource::applyConfig(const SourceConfig &config)
         return tl::unexpected(azure.error());
     m_config = *azure;
     if (m_config.subscriptionId.isEmpty() || m_config.resourceGroup.isEmpty())
-        return makeError(ErrorKind::Config, QStringLiteral("azuresql: the Azure config names no subscriptionId or resourceGroup"),
-                         QStringLiteral("Add subscriptionId and resourceGroup (where the SQL server is) to the --azure-config file."));
+        return makeError(
+            ErrorKind::Config,
+            QStringLiteral("azuresql: the Azure config names no subscriptionId or resourceGroup"),
+            QStringLiteral("Add subscriptionId and resourceGroup (where the SQL server is) to the "
+                           "--azure-config file."));
     m_sqlServer = s.value(QStringLiteral("sqlServer")).toString().trimmed();
     bool ok = true;
     m_pollSeconds = intSetting(s, QStringLiteral("pollSeconds"), m_pollSeconds, 1, &ok);
     m_requestTimeoutMs = intSetting(s, QStringLiteral("requestTimeoutMs"), m_requestTimeoutMs, 1, &ok);
-    m_maxThrottleWaitSeconds = intSetting(s, QStringLiteral("maxThrottleWaitSeconds"), m_maxThrottleWaitSeconds, 0, &ok);
+    m_maxThrottleWaitSeconds
+        = intSetting(s, QStringLiteral("maxThrottleWaitSeconds"), m_maxThrottleWaitSeconds, 0, &ok);
     if (!ok)
-        return makeError(ErrorKind::Config,
-                         QStringLiteral("azuresql: pollSeconds and requestTimeoutMs must be positive whole numbers, "
-                                        "maxThrottleWaitSeconds zero or more"));
+        return makeError(
+            ErrorKind::Config,
+            QStringLiteral("azuresql: pollSeconds and requestTimeoutMs must be positive whole numbers, "
+                           "maxThrottleWaitSeconds zero or more"));
     return {};
 }
 
@@ -89,35 +94,37 @@ void AzureSqlSource::poll()
     m_pollError.reset();
     m_failedServers = 0;
     if (!m_sqlServer.isEmpty()) {
-        m_servers = {m_sqlServer};
+        m_servers = { m_sqlServer };
         readServer(0);
         return;
     }
     const QString path = QStringLiteral("/subscriptions/%1/resourceGroups/%2/providers/Microsoft.Sql/servers")
                              .arg(m_config.subscriptionId, m_config.resourceGroup);
     SqlArmClient *client = m_client;
-    m_client->getAll(path, QStringLiteral("listing the SQL servers of resource group %1").arg(m_config.resourceGroup),
-                     client, [this](Result<QJsonArray> servers) {
-        if (!servers) {
-            m_pollError = explained(servers.error());
-            m_failedServers = 1;
-            finishPoll();
-            return;
-        }
-        m_servers.clear();
-        for (const QJsonValue &server : *servers) {
-            const QString name = server.toObject().value(u"name").toString();
-            if (!name.isEmpty())
-                m_servers.append(name);
-        }
-        // A server deleted from the resource group takes its databases with it: an empty list replaces them.
-        const QDateTime now = QDateTime::currentDateTimeUtc();
-        for (const QString &gone : std::as_const(m_published))
-            if (!m_servers.contains(gone))
-                m_lists.emplace_back(SqlDatabaseList{gone, {}, now});
-        m_published = m_servers;
-        readServer(0);
-    });
+    m_client->getAll(
+        path, QStringLiteral("listing the SQL servers of resource group %1").arg(m_config.resourceGroup),
+        client, [this](Result<QJsonArray> servers) {
+            if (!servers) {
+                m_pollError = explained(servers.error());
+                m_failedServers = 1;
+                finishPoll();
+                return;
+            }
+            m_servers.clear();
+            for (const QJsonValue &server : *servers) {
+                const QString name = server.toObject().value(u"name").toString();
+                if (!name.isEmpty())
+                    m_servers.append(name);
+            }
+            // A server deleted from the resource group takes its databases with it: an empty list replaces
+            // them.
+            const QDateTime now = QDateTime::currentDateTimeUtc();
+            for (const QString &gone : std::as_const(m_published))
+                if (!m_servers.contains(gone))
+                    m_lists.emplace_back(SqlDatabaseList { gone, {}, now });
+            m_published = m_servers;
+            readServer(0);
+        });
 }
 
 void AzureSqlSource::readServer(int index)
@@ -131,31 +138,31 @@ void AzureSqlSource::readServer(int index)
     m_client->getAll(client->serverPath(server) + QStringLiteral("/databases"),
                      QStringLiteral("listing the databases of SQL server %1").arg(server), client,
                      [this, server, index](Result<QJsonArray> databases) {
-        if (!databases) {
-            ++m_failedServers;
-            m_pollError = explained(databases.error());
-            qCWarning(lcAzureSql).noquote() << toString(*m_pollError);
-            readServer(index + 1);
-            return;
-        }
-        SqlDatabaseList list;
-        list.server = server;
-        list.fetchedAt = QDateTime::currentDateTimeUtc();
-        for (const QJsonValue &value : *databases) {
-            Result<SqlDatabase> database = parseSqlDatabase(value.toObject());
-            if (!database) {
-                // One unreadable database does not hide the others.
-                qCWarning(lcAzureSql).noquote() << database.error().message;
-                m_pollError = database.error();
-                continue;
-            }
-            if (database->server.isEmpty())
-                database->server = server;
-            list.databases.append(*database);
-        }
-        m_lists.emplace_back(std::move(list));
-        readServer(index + 1);
-    });
+                         if (!databases) {
+                             ++m_failedServers;
+                             m_pollError = explained(databases.error());
+                             qCWarning(lcAzureSql).noquote() << toString(*m_pollError);
+                             readServer(index + 1);
+                             return;
+                         }
+                         SqlDatabaseList list;
+                         list.server = server;
+                         list.fetchedAt = QDateTime::currentDateTimeUtc();
+                         for (const QJsonValue &value : *databases) {
+                             Result<SqlDatabase> database = parseSqlDatabase(value.toObject());
+                             if (!database) {
+                                 // One unreadable database does not hide the others.
+                                 qCWarning(lcAzureSql).noquote() << database.error().message;
+                                 m_pollError = database.error();
+                                 continue;
+                             }
+                             if (database->server.isEmpty())
+                                 database->server = server;
+                             list.databases.append(*database);
+                         }
+                         m_lists.emplace_back(std::move(list));
+                         readServer(index + 1);
+                     });
 }
 
 void AzureSqlSource::finishPoll()
@@ -198,26 +205,31 @@ Error AzureSqlSource::explained(Error error) const
     case ErrorKind::Unauthorized:
         if (error.message.contains(QLatin1String(SqlArmClient::NoTokenPrefix)))
             break; // Entra ID's own hint says what is wrong with the credentials
-        error.hint = QStringLiteral("Azure Resource Manager refused the credentials: check tenantId, clientId and the "
-                                    "secret in the Azure config, or sign in again.");
+        error.hint = QStringLiteral(
+            "Azure Resource Manager refused the credentials: check tenantId, clientId and the "
+            "secret in the Azure config, or sign in again.");
         break;
     case ErrorKind::Forbidden:
-        error.hint = QStringLiteral("The identity may not read Microsoft.Sql in resource group %1: ask for the Reader "
-                                    "role there (SQL DB Contributor to restore).")
+        error.hint = QStringLiteral(
+                         "The identity may not read Microsoft.Sql in resource group %1: ask for the Reader "
+                         "role there (SQL DB Contributor to restore).")
                          .arg(m_config.resourceGroup);
         break;
     case ErrorKind::Throttled:
         error.hint = error.retryAfter
-            ? QStringLiteral("Azure Resource Manager is throttling requests; Opsdeck asks again in %1 s and shows "
-                             "the last databases until then.")
+            ? QStringLiteral(
+                  "Azure Resource Manager is throttling requests; Opsdeck asks again in %1 s and shows "
+                  "the last databases until then.")
                   .arg(qMax<qint64>(error.retryAfter->count(), m_pollSeconds))
-            : QStringLiteral("Azure Resource Manager is throttling requests; Opsdeck asks again at the next poll "
-                             "and shows the last databases until then.");
+            : QStringLiteral(
+                "Azure Resource Manager is throttling requests; Opsdeck asks again at the next poll "
+                "and shows the last databases until then.");
         break;
     case ErrorKind::Timeout:
-        error.hint = QStringLiteral("Azure Resource Manager did not answer in time; Opsdeck asks again in %1 s and "
-                                    "shows the last databases until then.")
-                         .arg(m_pollSeconds);
+        error.hint
+            = QStringLiteral("Azure Resource Manager did not answer in time; Opsdeck asks again in %1 s and "
+                             "shows the last databases until then.")
+                  .arg(m_pollSeconds);
         break;
     case ErrorKind::NotFound:
         error.hint = QStringLiteral("Check subscriptionId, resourceGroup and sqlServer in the Azure config.");

@@ -29,7 +29,7 @@ class QNetworkAccessManager;
 namespace Opsdeck {
 class EntraCredential;
 class ResilientClient;
-}
+} // namespace Opsdeck
 
 struct ArmReply
 {
@@ -69,9 +69,10 @@ public:
     // `pathOrUrl`: a path under armEndpoint or an absolute URL (LRO headers); api-version added when missing.
     // `what` prefixes error messages ("listing databases of sql-x"). `done` runs once on `context`'s
     // thread, not at all if `context` is gone. An empty `body` sends no body.
-    void send(const QByteArray &method, const QString &pathOrUrl, const QJsonObject &body, const QString &what,
-              QObject *context, std::function<void(const ArmReply &)> done);
-    void get(const QString &pathOrUrl, const QString &what, QObject *context, std::function<void(const ArmReply &)> done);
+    void send(const QByteArray &method, const QString &pathOrUrl, const QJsonObject &body,
+              const QString &what, QObject *context, std::function<void(const ArmReply &)> done);
+    void get(const QString &pathOrUrl, const QString &what, QObject *context,
+             std::function<void(const ArmReply &)> done);
     // Every page (nextLink) of a list, concatenated `value`s.
     void getAll(const QString &path, const QString &what, QObject *context,
                 std::function<void(Opsdeck::Result<QJsonArray>)> done);

@@ -60,7 +60,8 @@ Result<SqlDatabase> parseSqlDatabase(const QJsonObject &resource)
         return makeError(ErrorKind::Invalid, QStringLiteral("an Azure SQL database without a name"));
     const QJsonValue propertiesValue = resource.value(u"properties");
     if (!propertiesValue.isObject())
-        return makeError(ErrorKind::Invalid, QStringLiteral("Azure SQL database %1 has no properties").arg(database.name));
+        return makeError(ErrorKind::Invalid,
+                         QStringLiteral("Azure SQL database %1 has no properties").arg(database.name));
     const QJsonObject properties = propertiesValue.toObject();
     database.armId = resource.value(u"id").toString();
     database.server = serverOfDatabaseId(database.armId);
@@ -75,11 +76,13 @@ Result<SqlDatabase> parseSqlDatabase(const QJsonObject &resource)
     database.creationDate = parseArmDate(created);
     if (!created.isEmpty() && !database.creationDate.isValid())
         return makeError(ErrorKind::Invalid,
-                         QStringLiteral("Azure SQL database %1: creationDate \"%2\" is no date").arg(database.name, created));
+                         QStringLiteral("Azure SQL database %1: creationDate \"%2\" is no date")
+                             .arg(database.name, created));
     const QString earliest = properties.value(u"earliestRestoreDate").toString();
     database.earliestRestoreDate = parseArmDate(earliest);
     if (!earliest.isEmpty() && !database.earliestRestoreDate.isValid())
-        return makeError(ErrorKind::Invalid, QStringLiteral("Azure SQL database %1: earliestRestoreDate \"%2\" is no date")
-                                                 .arg(database.name, earliest));
+        return makeError(ErrorKind::Invalid,
+                         QStringLiteral("Azure SQL database %1: earliestRestoreDate \"%2\" is no date")
+                             .arg(database.name, earliest));
     return database;
 }

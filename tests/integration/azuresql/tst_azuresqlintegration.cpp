@@ -62,15 +62,16 @@ private:
         if (!factory)
             return nullptr;
         std::unique_ptr<DataSource> source = factory->createSource();
-        if (!source->configure(SourceConfig{QStringLiteral("azuresql"), s}))
+        if (!source->configure(SourceConfig { QStringLiteral("azuresql"), s }))
             return nullptr;
         auto running = std::make_unique<Running>();
         running->host = std::make_unique<SourceHost>();
         Running *r = running.get();
-        connect(r->host.get(), &SourceHost::observationsReady, r->store.get(), [r](const ObservationBatch &batch) {
-            r->store->apply(batch);
-            ++r->batches;
-        });
+        connect(r->host.get(), &SourceHost::observationsReady, r->store.get(),
+                [r](const ObservationBatch &batch) {
+                    r->store->apply(batch);
+                    ++r->batches;
+                });
         connect(r->host.get(), &SourceHost::statusChanged, r->store.get(),
                 [r](const QString &, const SourceStatus &status) { r->statuses.append(status); });
         if (!r->host->add(std::move(source)))
@@ -81,10 +82,12 @@ private:
 
     static bool waitForState(Running &r, SourceStatus::State state, int timeoutMs = 30000)
     {
-        return QTest::qWaitFor([&r, state] { return !r.statuses.isEmpty() && r.statuses.last().state == state; }, timeoutMs);
+        return QTest::qWaitFor(
+            [&r, state] { return !r.statuses.isEmpty() && r.statuses.last().state == state; }, timeoutMs);
     }
 
-    static std::optional<SqlDatabase> find(const DatabaseStore &store, const QString &service, const QString &name)
+    static std::optional<SqlDatabase> find(const DatabaseStore &store, const QString &service,
+                                           const QString &name)
     {
         for (const SqlDatabase &db : store.databasesFor(service))
             if (db.name == name)
@@ -101,12 +104,12 @@ private Q_SLOTS:
         QVERIFY2(QFile::exists(QStringLiteral(OPSDECK_SIM_PATH)), "opsdeck-sim is not built");
         m_sim = std::make_unique<SimProcess>(QStringLiteral(OPSDECK_SIM_PATH), m_dir.path());
         m_simStartedAt = QDateTime::currentDateTimeUtc();
-        QVERIFY2(m_sim->start({.speed = 20, .azure = true}), qPrintable(m_sim->errorString()));
+        QVERIFY2(m_sim->start({ .speed = 20, .azure = true }), qPrintable(m_sim->errorString()));
         Result<AzureConfig> azure = AzureConfig::load(m_sim->azureConfigPath());
         QVERIFY2(azure, azure ? "" : qPrintable(azure.error().message));
         m_azure = *azure;
         QCOMPARE(m_azure.raw.value(u"sqlServer").toString(), QStringLiteral("opsdeck-sql"));
-        m_plugins = std::make_unique<PluginLoader>(QStringList{QStringLiteral(OPSDECK_PLUGIN_BUILD_DIR)});
+        m_plugins = std::make_unique<PluginLoader>(QStringList { QStringLiteral(OPSDECK_PLUGIN_BUILD_DIR) });
         m_plugins->load();
         QVERIFY2(m_plugins->sourceFactory(QStringLiteral("azuresql")), "the azuresql plugin did not load");
     }
@@ -114,17 +117,21 @@ private Q_SLOTS:
     void seedDatabasesPerService()
     {
         // No sqlServer: the source lists the resource group's servers first.
-        m_main = startSource(settings({{QStringLiteral("sqlServer"), QVariant()}}));
+        m_main = startSource(settings({ { QStringLiteral("sqlServer"), QVariant() } }));
         QVERIFY(m_main);
         QVERIFY2(waitForState(*m_main, SourceStatus::State::Ok),
-                 m_main->statuses.isEmpty() || !m_main->statuses.last().error ? "no Ok status"
-                                                                              : qPrintable(toString(*m_main->statuses.last().error)));
+                 m_main->statuses.isEmpty() || !m_main->statuses.last().error
+                     ? "no Ok status"
+                     : qPrintable(toString(*m_main->statuses.last().error)));
         DatabaseStore &store = *m_main->store;
-        QCOMPARE(store.servers(), QStringList{QStringLiteral("opsdeck-sql")});
-        const QHash<QString, QString> seed{{QStringLiteral("productservice"), QStringLiteral("ProductDb")},
-                                           {QStringLiteral("orderservice"), QStringLiteral("OrderDb")},
-                                           {QStringLiteral("notificationservice"), QStringLiteral("NotificationDb")}};
-        // The sim's clock runs 20× ahead; its databases were created 40 days before it started and keep 7 days.
+        QCOMPARE(store.servers(), QStringList { QStringLiteral("opsdeck-sql") });
+        const QHash<QString, QString> seed {
+            { QStringLiteral("productservice"), QStringLiteral("ProductDb") },
+            { QStringLiteral("orderservice"), QStringLiteral("OrderDb") },
+            { QStringLiteral("notificationservice"), QStringLiteral("NotificationDb") }
+        };
+        // The sim's clock runs 20× ahead; its databases were created 40 days before it started and keep 7
+        // days.
         const QDateTime now = QDateTime::currentDateTimeUtc();
         for (auto it = seed.begin(); it != seed.end(); ++it) {
             const QList<SqlDatabase> databases = store.databasesFor(it.key());
@@ -137,7 +144,8 @@ private Q_SLOTS:
             QVERIFY(!db.sku.isEmpty());
             QVERIFY(db.maxSizeBytes > 0);
             QVERIFY(db.armId.endsWith(QStringLiteral("/servers/opsdeck-sql/databases/") + it.value()));
-            QVERIFY2(qAbs(db.creationDate.secsTo(m_simStartedAt.addDays(-40))) < 3600, qPrintable(db.creationDate.toString(Qt::ISODate)));
+            QVERIFY2(qAbs(db.creationDate.secsTo(m_simStartedAt.addDays(-40))) < 3600,
+                     qPrintable(db.creationDate.toString(Qt::ISODate)));
             QVERIFY(db.earliestRestoreDate.isValid());
             const qint64 sinceSevenDaysAgo = now.addDays(-7).secsTo(db.earliestRestoreDate);
             QVERIFY2(sinceSevenDaysAgo > -600 && sinceSevenDaysAgo < 4 * 3600,
@@ -155,26 +163,31 @@ private Q_SLOTS:
     {
         QVERIFY(m_main);
         QString output;
-        QCOMPARE(m_sim->chaos({QStringLiteral("database-down"), QStringLiteral("productservice")}, &output), 0);
+        QCOMPARE(m_sim->chaos({ QStringLiteral("database-down"), QStringLiteral("productservice") }, &output),
+                 0);
         const int before = m_main->batches;
         QVERIFY(m_main->host->refresh(QStringLiteral("azuresql")));
         QTRY_VERIFY_WITH_TIMEOUT(m_main->batches > before, 30000);
-        QCOMPARE(find(*m_main->store, QStringLiteral("productservice"), QStringLiteral("ProductDb"))->status, QStringLiteral("Offline"));
-        QCOMPARE(find(*m_main->store, QStringLiteral("orderservice"), QStringLiteral("OrderDb"))->status, QStringLiteral("Online"));
-        QVERIFY(m_main->statuses.last().state == SourceStatus::State::Ok); // an Offline database is data, not a source failure
+        QCOMPARE(find(*m_main->store, QStringLiteral("productservice"), QStringLiteral("ProductDb"))->status,
+                 QStringLiteral("Offline"));
+        QCOMPARE(find(*m_main->store, QStringLiteral("orderservice"), QStringLiteral("OrderDb"))->status,
+                 QStringLiteral("Online"));
+        QVERIFY(m_main->statuses.last().state
+                == SourceStatus::State::Ok); // an Offline database is data, not a source failure
 
-        QCOMPARE(m_sim->chaos({QStringLiteral("database-up"), QStringLiteral("productservice")}), 0);
+        QCOMPARE(m_sim->chaos({ QStringLiteral("database-up"), QStringLiteral("productservice") }), 0);
         const int again = m_main->batches;
         QVERIFY(m_main->host->refresh(QStringLiteral("azuresql")));
         QTRY_VERIFY_WITH_TIMEOUT(m_main->batches > again, 30000);
-        QCOMPARE(find(*m_main->store, QStringLiteral("productservice"), QStringLiteral("ProductDb"))->status, QStringLiteral("Online"));
+        QCOMPARE(find(*m_main->store, QStringLiteral("productservice"), QStringLiteral("ProductDb"))->status,
+                 QStringLiteral("Online"));
     }
 
     void throttledPollWaitsRetryAfter()
     {
         QVERIFY(m_main);
-        QCOMPARE(m_sim->chaos({QStringLiteral("sql-throttle"), QStringLiteral("--count"), QStringLiteral("2"), QStringLiteral("--retry-after"),
-                               QStringLiteral("2")}),
+        QCOMPARE(m_sim->chaos({ QStringLiteral("sql-throttle"), QStringLiteral("--count"),
+                                QStringLiteral("2"), QStringLiteral("--retry-after"), QStringLiteral("2") }),
                  0);
         const int before = m_main->batches;
         const qsizetype statusesBefore = m_main->statuses.size();
@@ -182,10 +195,13 @@ private Q_SLOTS:
         clock.start();
         QVERIFY(m_main->host->refresh(QStringLiteral("azuresql")));
         QTRY_VERIFY_WITH_TIMEOUT(m_main->batches > before, 30000);
-        QVERIFY2(clock.elapsed() >= 3800, qPrintable(QStringLiteral("answered after %1 ms: two 429s of Retry-After 2 s were not waited out")
-                                                         .arg(clock.elapsed())));
+        QVERIFY2(
+            clock.elapsed() >= 3800,
+            qPrintable(QStringLiteral("answered after %1 ms: two 429s of Retry-After 2 s were not waited out")
+                           .arg(clock.elapsed())));
         for (qsizetype i = statusesBefore; i < m_main->statuses.size(); ++i)
-            QVERIFY(m_main->statuses.at(i).state == SourceStatus::State::Ok); // retried inside the poll: never Degraded
+            QVERIFY(m_main->statuses.at(i).state
+                    == SourceStatus::State::Ok); // retried inside the poll: never Degraded
         QCOMPARE(m_main->store->databasesFor(QStringLiteral("orderservice")).size(), 1);
     }
 
@@ -194,12 +210,12 @@ private Q_SLOTS:
         // The client A2's runbook uses: the same wait, announced through throttled().
         SqlArmClient client(m_azure);
         QSignalSpy throttled(&client, &SqlArmClient::throttled);
-        QCOMPARE(m_sim->chaos({QStringLiteral("sql-throttle"), QStringLiteral("--count"), QStringLiteral("1"), QStringLiteral("--retry-after"),
-                               QStringLiteral("1")}),
+        QCOMPARE(m_sim->chaos({ QStringLiteral("sql-throttle"), QStringLiteral("--count"),
+                                QStringLiteral("1"), QStringLiteral("--retry-after"), QStringLiteral("1") }),
                  0);
         std::optional<ArmReply> reply;
-        client.get(client.databasePath(QStringLiteral("opsdeck-sql"), QStringLiteral("ProductDb")), QStringLiteral("reading ProductDb"), this,
-                   [&reply](const ArmReply &r) { reply = r; });
+        client.get(client.databasePath(QStringLiteral("opsdeck-sql"), QStringLiteral("ProductDb")),
+                   QStringLiteral("reading ProductDb"), this, [&reply](const ArmReply &r) { reply = r; });
         QTRY_VERIFY_WITH_TIMEOUT(reply.has_value(), 30000);
         QVERIFY2(reply->ok(), reply->error ? qPrintable(toString(*reply->error)) : "not ok");
         QCOMPARE(reply->object.value(u"name").toString(), QStringLiteral("ProductDb"));
@@ -208,8 +224,8 @@ private Q_SLOTS:
 
         // A missing database: 404 with ARM's code, as the runbook's "target name absent" check reads it.
         std::optional<ArmReply> missing;
-        client.get(client.databasePath(QStringLiteral("opsdeck-sql"), QStringLiteral("NoSuchDb")), QStringLiteral("reading NoSuchDb"), this,
-                   [&missing](const ArmReply &r) { missing = r; });
+        client.get(client.databasePath(QStringLiteral("opsdeck-sql"), QStringLiteral("NoSuchDb")),
+                   QStringLiteral("reading NoSuchDb"), this, [&missing](const ArmReply &r) { missing = r; });
         QTRY_VERIFY_WITH_TIMEOUT(missing.has_value(), 30000);
         QCOMPARE(missing->status, 404);
         QCOMPARE(missing->armErrorCode(), QStringLiteral("ResourceNotFound"));
@@ -217,12 +233,13 @@ private Q_SLOTS:
 
     void throttleBeyondTheBoundKeepsLastDatabases()
     {
-        std::unique_ptr<Running> bounded = startSource(settings({{QStringLiteral("maxThrottleWaitSeconds"), 1}}));
+        std::unique_ptr<Running> bounded
+            = startSource(settings({ { QStringLiteral("maxThrottleWaitSeconds"), 1 } }));
         QVERIFY(bounded);
         QVERIFY(waitForState(*bounded, SourceStatus::State::Ok));
         QCOMPARE(bounded->store->databasesFor(QStringLiteral("productservice")).size(), 1);
-        QCOMPARE(m_sim->chaos({QStringLiteral("sql-throttle"), QStringLiteral("--count"), QStringLiteral("1"), QStringLiteral("--retry-after"),
-                               QStringLiteral("30")}),
+        QCOMPARE(m_sim->chaos({ QStringLiteral("sql-throttle"), QStringLiteral("--count"),
+                                QStringLiteral("1"), QStringLiteral("--retry-after"), QStringLiteral("30") }),
                  0);
         QVERIFY(bounded->host->refresh(QStringLiteral("azuresql")));
         QVERIFY(waitForState(*bounded, SourceStatus::State::Degraded));
@@ -230,7 +247,8 @@ private Q_SLOTS:
         QVERIFY(status.error);
         QVERIFY(status.error->kind == ErrorKind::Throttled);
         QVERIFY2(status.error->message.contains(QStringLiteral("429")), qPrintable(status.error->message));
-        QVERIFY2(status.error->hint.contains(QStringLiteral("3600 s")) || status.error->hint.contains(QStringLiteral("30 s")),
+        QVERIFY2(status.error->hint.contains(QStringLiteral("3600 s"))
+                     || status.error->hint.contains(QStringLiteral("30 s")),
                  qPrintable(status.error->hint));
         QCOMPARE(bounded->store->databasesFor(QStringLiteral("productservice")).size(), 1); // last-known kept
         bounded->host->stopAll();
@@ -238,15 +256,18 @@ private Q_SLOTS:
 
     void wrongSecretIsDown()
     {
-        std::unique_ptr<Running> wrong = startSource(settings({{QStringLiteral("clientSecret"), QStringLiteral("not-the-secret")}}));
+        std::unique_ptr<Running> wrong
+            = startSource(settings({ { QStringLiteral("clientSecret"), QStringLiteral("not-the-secret") } }));
         QVERIFY(wrong);
         QVERIFY(waitForState(*wrong, SourceStatus::State::Down));
         const SourceStatus status = wrong->statuses.last();
         QVERIFY(status.error);
         QVERIFY2(status.error->message.contains(QStringLiteral("token")), qPrintable(status.error->message));
         QVERIFY(status.error->kind == ErrorKind::Unauthorized);
-        QVERIFY2(status.error->message.contains(QStringLiteral("AADSTS7000215")), qPrintable(status.error->message));
-        QVERIFY2(status.error->hint.contains(QStringLiteral("secret")), qPrintable(status.error->hint)); // Entra's own hint kept
+        QVERIFY2(status.error->message.contains(QStringLiteral("AADSTS7000215")),
+                 qPrintable(status.error->message));
+        QVERIFY2(status.error->hint.contains(QStringLiteral("secret")),
+                 qPrintable(status.error->hint)); // Entra's own hint kept
         QVERIFY(!wrong->store->hasData());
         wrong->host->stopAll();
     }
@@ -266,12 +287,15 @@ private Q_SLOTS:
         env.insert(QStringLiteral("XDG_CACHE_HOME"), m_dir.filePath(QStringLiteral("cache")));
         env.insert(QStringLiteral("OPSDECK_DATA_DIR"), m_dir.filePath(QStringLiteral("data")));
         p.setProcessEnvironment(env);
-        p.start(app, {QStringLiteral("--kubeconfig"), m_sim->kubeconfigPath(), QStringLiteral("--azure-config"), m_sim->azureConfigPath(),
-                      QStringLiteral("--snapshot"), snapshot, QStringLiteral("--sync-timeout"), QStringLiteral("120")});
+        p.start(app,
+                { QStringLiteral("--kubeconfig"), m_sim->kubeconfigPath(), QStringLiteral("--azure-config"),
+                  m_sim->azureConfigPath(), QStringLiteral("--snapshot"), snapshot,
+                  QStringLiteral("--sync-timeout"), QStringLiteral("120") });
         QVERIFY(p.waitForStarted());
         if (!p.waitForFinished(180000))
             p.kill();
-        QVERIFY2(p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0, p.readAllStandardError().right(2000).constData());
+        QVERIFY2(p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0,
+                 p.readAllStandardError().right(2000).constData());
         QFile file(snapshot);
         QVERIFY(file.open(QIODevice::ReadOnly));
         const QJsonObject root = QJsonDocument::fromJson(file.readAll()).object();

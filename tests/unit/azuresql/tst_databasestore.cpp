@@ -9,7 +9,8 @@ using namespace Opsdeck;
 
 namespace {
 
-SqlDatabase database(const QString &server, const QString &name, const QString &service, const QString &status = QStringLiteral("Online"))
+SqlDatabase database(const QString &server, const QString &name, const QString &service,
+                     const QString &status = QStringLiteral("Online"))
 {
     SqlDatabase db;
     db.server = server;
@@ -17,7 +18,9 @@ SqlDatabase database(const QString &server, const QString &name, const QString &
     db.service = service;
     db.status = status;
     db.sku = QStringLiteral("GP_Gen5_2");
-    db.armId = QStringLiteral("/subscriptions/s/resourceGroups/rg/providers/Microsoft.Sql/servers/%1/databases/%2").arg(server, name);
+    db.armId
+        = QStringLiteral("/subscriptions/s/resourceGroups/rg/providers/Microsoft.Sql/servers/%1/databases/%2")
+              .arg(server, name);
     db.creationDate = QDateTime(QDate(2026, 10, 17), QTime(9, 0), QTimeZone::utc());
     db.earliestRestoreDate = QDateTime(QDate(2026, 11, 19), QTime(9, 0, 0, 500), QTimeZone::utc());
     return db;
@@ -34,7 +37,7 @@ ObservationBatch batch(std::vector<Observation> observations)
 
 SqlDatabaseList list(const QString &server, QList<SqlDatabase> databases, const QDateTime &at)
 {
-    return SqlDatabaseList{server, std::move(databases), at};
+    return SqlDatabaseList { server, std::move(databases), at };
 }
 
 const QDateTime T0(QDate(2026, 11, 26), QTime(9, 0), QTimeZone::utc());
@@ -50,12 +53,17 @@ private Q_SLOTS:
     {
         DatabaseStore store;
         QVERIFY(!store.hasData());
-        store.apply(batch({list(QStringLiteral("sql-b"), {database(QStringLiteral("sql-b"), QStringLiteral("OrderDb"), QStringLiteral("orderservice"))}, T0),
-                           list(QStringLiteral("sql-a"),
-                                {database(QStringLiteral("sql-a"), QStringLiteral("master"), QString()),
-                                 database(QStringLiteral("sql-a"), QStringLiteral("ProductDb"), QStringLiteral("productservice")),
-                                 database(QStringLiteral("sql-a"), QStringLiteral("ProductArchive"), QStringLiteral("ProductService"))},
-                                T0.addSecs(5))}));
+        store.apply(batch({ list(QStringLiteral("sql-b"),
+                                 { database(QStringLiteral("sql-b"), QStringLiteral("OrderDb"),
+                                            QStringLiteral("orderservice")) },
+                                 T0),
+                            list(QStringLiteral("sql-a"),
+                                 { database(QStringLiteral("sql-a"), QStringLiteral("master"), QString()),
+                                   database(QStringLiteral("sql-a"), QStringLiteral("ProductDb"),
+                                            QStringLiteral("productservice")),
+                                   database(QStringLiteral("sql-a"), QStringLiteral("ProductArchive"),
+                                            QStringLiteral("ProductService")) },
+                                 T0.addSecs(5)) }));
         QVERIFY(store.hasData());
         const QList<SqlDatabase> product = store.databasesFor(QStringLiteral("productservice"));
         QCOMPARE(product.size(), 2); // the tag compares case-insensitively, sorted by name
@@ -69,22 +77,30 @@ private Q_SLOTS:
         QCOMPARE(all.first().server, QStringLiteral("sql-a"));
         QCOMPARE(all.last().name, QStringLiteral("OrderDb"));
         QCOMPARE(store.fetchedAt(), T0.addSecs(5));
-        QCOMPARE(store.servers(), QStringList({QStringLiteral("sql-a"), QStringLiteral("sql-b")}));
+        QCOMPARE(store.servers(), QStringList({ QStringLiteral("sql-a"), QStringLiteral("sql-b") }));
     }
 
     void aListReplacesOnlyItsServer()
     {
         DatabaseStore store;
-        store.apply(batch({list(QStringLiteral("sql-a"), {database(QStringLiteral("sql-a"), QStringLiteral("ProductDb"), QStringLiteral("productservice"))}, T0),
-                           list(QStringLiteral("sql-b"), {database(QStringLiteral("sql-b"), QStringLiteral("OrderDb"), QStringLiteral("orderservice"))}, T0)}));
+        store.apply(batch({ list(QStringLiteral("sql-a"),
+                                 { database(QStringLiteral("sql-a"), QStringLiteral("ProductDb"),
+                                            QStringLiteral("productservice")) },
+                                 T0),
+                            list(QStringLiteral("sql-b"),
+                                 { database(QStringLiteral("sql-b"), QStringLiteral("OrderDb"),
+                                            QStringLiteral("orderservice")) },
+                                 T0) }));
         // Next poll: sql-a answered (ProductDb offline), sql-b failed and sent nothing: its last list stays.
-        store.apply(batch({list(QStringLiteral("sql-a"),
-                                {database(QStringLiteral("sql-a"), QStringLiteral("ProductDb"), QStringLiteral("productservice"), QStringLiteral("Offline"))},
-                                T0.addSecs(60))}));
-        QCOMPARE(store.databasesFor(QStringLiteral("productservice")).at(0).status, QStringLiteral("Offline"));
+        store.apply(batch({ list(QStringLiteral("sql-a"),
+                                 { database(QStringLiteral("sql-a"), QStringLiteral("ProductDb"),
+                                            QStringLiteral("productservice"), QStringLiteral("Offline")) },
+                                 T0.addSecs(60)) }));
+        QCOMPARE(store.databasesFor(QStringLiteral("productservice")).at(0).status,
+                 QStringLiteral("Offline"));
         QCOMPARE(store.databasesFor(QStringLiteral("orderservice")).size(), 1);
         // A database that is gone from its server's list is gone from the store.
-        store.apply(batch({list(QStringLiteral("sql-a"), {}, T0.addSecs(120))}));
+        store.apply(batch({ list(QStringLiteral("sql-a"), {}, T0.addSecs(120)) }));
         QVERIFY(store.databasesFor(QStringLiteral("productservice")).isEmpty());
         QCOMPARE(store.all().size(), 1);
     }
@@ -93,42 +109,52 @@ private Q_SLOTS:
     {
         DatabaseStore store;
         QSignalSpy changed(&store, &DatabaseStore::changed);
-        const auto one = list(QStringLiteral("sql-a"), {database(QStringLiteral("sql-a"), QStringLiteral("ProductDb"), QStringLiteral("productservice"))}, T0);
-        store.apply(batch({one}));
-        store.apply(batch({list(QStringLiteral("sql-b"), {}, T0)}));
+        const auto one = list(QStringLiteral("sql-a"),
+                              { database(QStringLiteral("sql-a"), QStringLiteral("ProductDb"),
+                                         QStringLiteral("productservice")) },
+                              T0);
+        store.apply(batch({ one }));
+        store.apply(batch({ list(QStringLiteral("sql-b"), {}, T0) }));
         QCOMPARE(changed.size(), 0); // not synchronously
         QVERIFY(changed.wait(1000));
         QTest::qWait(20);
         QCOMPARE(changed.size(), 1); // two batches, one signal
         // The same list again changes nothing; other observations are ignored.
-        store.apply(batch({one, SourceStatus{}}));
+        store.apply(batch({ one, SourceStatus {} }));
         QTest::qWait(20);
         QCOMPARE(changed.size(), 1);
         auto offline = one;
         offline.databases[0].status = QStringLiteral("Offline");
-        store.apply(batch({offline}));
+        store.apply(batch({ offline }));
         QVERIFY(changed.wait(1000));
         QCOMPARE(changed.size(), 2);
     }
 
     void snapshotPerService()
     {
-        QJsonObject root{{QStringLiteral("contexts"),
-                          QJsonArray{QJsonObject{{QStringLiteral("name"), QStringLiteral("opsdeck-sim")},
-                                                 {QStringLiteral("services"),
-                                                  QJsonArray{QJsonObject{{QStringLiteral("name"), QStringLiteral("productservice")}},
-                                                             QJsonObject{{QStringLiteral("name"), QStringLiteral("frontend")}}}}}}}};
+        QJsonObject root {
+            { QStringLiteral("contexts"),
+              QJsonArray { QJsonObject {
+                  { QStringLiteral("name"), QStringLiteral("opsdeck-sim") },
+                  { QStringLiteral("services"),
+                    QJsonArray {
+                        QJsonObject { { QStringLiteral("name"), QStringLiteral("productservice") } },
+                        QJsonObject { { QStringLiteral("name"), QStringLiteral("frontend") } } } } } } }
+        };
         DatabaseStore store;
         QJsonObject before = root;
         store.addToSnapshot(before);
         const QJsonArray unknown = before[u"contexts"].toArray()[0].toObject()[u"services"].toArray();
         QVERIFY(unknown[0].toObject()[u"databases"].isNull()); // no list yet: unknown, not "none"
 
-        SqlDatabase restoring = database(QStringLiteral("sql-a"), QStringLiteral("ProductDb-restored"), QStringLiteral("productservice"),
-                                         QStringLiteral("Restoring"));
+        SqlDatabase restoring = database(QStringLiteral("sql-a"), QStringLiteral("ProductDb-restored"),
+                                         QStringLiteral("productservice"), QStringLiteral("Restoring"));
         restoring.earliestRestoreDate = {};
-        store.apply(batch({list(QStringLiteral("sql-a"),
-                                {database(QStringLiteral("sql-a"), QStringLiteral("ProductDb"), QStringLiteral("productservice")), restoring}, T0)}));
+        store.apply(batch({ list(QStringLiteral("sql-a"),
+                                 { database(QStringLiteral("sql-a"), QStringLiteral("ProductDb"),
+                                            QStringLiteral("productservice")),
+                                   restoring },
+                                 T0) }));
         store.addToSnapshot(root);
         const QJsonArray services = root[u"contexts"].toArray()[0].toObject()[u"services"].toArray();
         const QJsonArray product = services[0].toObject()[u"databases"].toArray();
@@ -144,7 +170,8 @@ private Q_SLOTS:
         QVERIFY(product[1].toObject()[u"earliestRestoreDate"].isNull());
         QVERIFY(services[1].toObject()[u"databases"].isArray());
         QVERIFY(services[1].toObject()[u"databases"].toArray().isEmpty());
-        QCOMPARE(services[1].toObject()[u"name"].toString(), QStringLiteral("frontend")); // the rest untouched
+        QCOMPARE(services[1].toObject()[u"name"].toString(),
+                 QStringLiteral("frontend")); // the rest untouched
     }
 };
 

@@ -28,7 +28,8 @@ static QJsonObject productDb()
         "earliestRestoreDate": "2026-11-19T09:00:00.123Z",
         "zoneRedundant": false
       }
-    })").object();
+    })")
+        .object();
 }
 
 class tst_SqlDatabaseParser : public QObject
@@ -49,7 +50,8 @@ private Q_SLOTS:
         QCOMPARE(database->maxSizeBytes, Q_INT64_C(34359738368));
         QVERIFY(database->armId.endsWith(QStringLiteral("/servers/opsdeck-sql/databases/ProductDb")));
         QCOMPARE(database->creationDate, QDateTime(QDate(2026, 10, 17), QTime(9, 0), QTimeZone::utc()));
-        QCOMPARE(database->earliestRestoreDate, QDateTime(QDate(2026, 11, 19), QTime(9, 0, 0, 123), QTimeZone::utc()));
+        QCOMPARE(database->earliestRestoreDate,
+                 QDateTime(QDate(2026, 11, 19), QTime(9, 0, 0, 123), QTimeZone::utc()));
         QCOMPARE(database->earliestRestoreDate.timeSpec(), Qt::UTC);
     }
 
@@ -66,8 +68,9 @@ private Q_SLOTS:
     void tagNameIsCaseInsensitive()
     {
         QJsonObject db = productDb();
-        db.insert(QStringLiteral("tags"), QJsonObject{{QStringLiteral("owner"), QStringLiteral("sre")},
-                                                      {QStringLiteral("service"), QStringLiteral("orderservice")}});
+        db.insert(QStringLiteral("tags"),
+                  QJsonObject { { QStringLiteral("owner"), QStringLiteral("sre") },
+                                { QStringLiteral("service"), QStringLiteral("orderservice") } });
         QCOMPARE(parseSqlDatabase(db)->service, QStringLiteral("orderservice"));
     }
 
@@ -101,7 +104,8 @@ private Q_SLOTS:
         QTest::newRow("Z") << QStringLiteral("2026-11-26T09:00:00Z") << nine;
         QTest::newRow("no zone = UTC") << QStringLiteral("2026-11-26T09:00:00") << nine;
         QTest::newRow("offset") << QStringLiteral("2026-11-26T10:00:00+01:00") << nine;
-        QTest::newRow("two fraction digits") << QStringLiteral("2026-11-26T09:00:00.47Z") << nine.addMSecs(470);
+        QTest::newRow("two fraction digits")
+            << QStringLiteral("2026-11-26T09:00:00.47Z") << nine.addMSecs(470);
     }
     void datesInOtherShapes()
     {
@@ -133,7 +137,8 @@ private Q_SLOTS:
 
     void serverFromTheId()
     {
-        QCOMPARE(serverOfDatabaseId(QStringLiteral("/subscriptions/s/resourceGroups/rg/providers/Microsoft.Sql/servers/sql-a/databases/x")),
+        QCOMPARE(serverOfDatabaseId(QStringLiteral(
+                     "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Sql/servers/sql-a/databases/x")),
                  QStringLiteral("sql-a"));
         QVERIFY(serverOfDatabaseId(QStringLiteral("/subscriptions/s")).isEmpty());
     }
