@@ -116,6 +116,12 @@ Application::Application(Options options, QObject *parent)
             m_window->setWindowTitle(QStringLiteral("Opsdeck (read-only)"));
         openJournal();
         m_window->setTelemetry(&m_telemetry);
+        // The merged timeline and war-room mode (issue 9 §3, §4) over the same stores.
+        m_timelineFeed.attachServices(&m_store);
+        m_timelineFeed.attachCosts(&m_costs);
+        m_timelineFeed.attachAlerts(&m_alerts);
+        m_window->setTimeline(&m_timeline);
+        m_window->setWarRoomSources(&m_telemetry, &m_alerts);
         m_window->setAlerts(&m_alerts, m_alertLog.isOpen() ? &m_alertLog : nullptr);
         m_window->setDatabases(&m_databases); // the Database tab and the restore runbook (issue 8)
         // "Copy query" on the Canary tab's charts: the appinsights source's Requests query (error rates, p95
@@ -163,12 +169,14 @@ void Application::openJournal()
         return;
     }
     m_window->setActions(&m_actions, &m_journal, m_options.readOnly);
+    m_timelineFeed.attachJournal(&m_journal);
     if (const Result<void> log = m_alertLog.open(m_journal.path()); log)
         m_alertLog.attach(&m_alerts);
     else
         printError(describe(log.error()));
     if (const Result<void> drills = m_drillStore.open(m_journal.path()); !drills)
         printError(describe(drills.error()));
+    m_timelineFeed.attachDrills(&m_drills, &m_drillStore);
 }
 
 void Application::addActionProvider(const QString &pluginId, const QString &sourceId, const QVariantMap &settings)
@@ -189,6 +197,8 @@ void Application::start()
     loadPlugins();
     if (m_window && m_options.screenshot.isEmpty())
         m_window->show();
+    if (m_window && m_options.screenshot.isEmpty() && m_options.warRoom)
+        m_window->showWarRoom(); // --war-room: the big screen from the start
     if (!m_options.snapshot.isEmpty() || !m_options.screenshot.isEmpty())
         m_syncTimer.start(std::chrono::seconds(m_options.syncTimeoutSeconds));
 

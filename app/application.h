@@ -24,6 +24,8 @@
 #include "sourcehost.h"
 #include "sourcelistmodel.h"
 #include "telemetrystore.h"
+#include "timelinefeed.h"
+#include "timelinemodel.h"
 
 #include <QHash>
 #include <QObject>
@@ -54,6 +56,7 @@ public:
     AlertEngine *alerts() { return &m_alerts; }
     AlertLog *alertLog() { return &m_alertLog; }
     DatabaseStore *databases() { return &m_databases; }
+    TimelineModel *timeline() { return &m_timeline; }
 
     // The Kubernetes kinds a source must have listed before a one-shot run counts it as synced.
     static QSet<ResourceKind> requiredKinds();
@@ -97,6 +100,8 @@ private:
     CostStore m_costs; // fed by the costmanagement source (issue 7)
     DatabaseStore m_databases; // fed by the azuresql source (issue 8)
     TelemetryStore m_telemetry{&m_store}; // after m_store: it watches the store's canary weights
+    TimelineModel m_timeline;                 // the merged timeline (issue 9 §3) the window and war room show
+    TimelineFeed m_timelineFeed{&m_timeline}; // feeds it from the stores, the journal, alerts and drills
     AlertEngine m_alerts;                 // after the stores it reads
     AlertLog m_alertLog;                  // alert_log in the journal file, when the journal opened
     SourceHost m_host;

@@ -53,6 +53,10 @@ CommandLine CommandLine::parse(const QStringList &arguments)
                                         QStringLiteral("Offer the Drills panel (View → Drills), which injects faults through "
                                                        "opsdeck-sim's chaos API; only against an opsdeck-sim (--demo implies it)."));
     parser.addOption(allowChaos);
+    const QCommandLineOption warRoom(QStringLiteral("war-room"),
+                                     QStringLiteral("Start in war-room mode: full screen, large type, services with alerts "
+                                                    "first, the timeline below (Esc leaves to the main window)."));
+    parser.addOption(warRoom);
     parser.addOptions({help, version, demo, kubeconfig, context, readOnly, screenshot, snapshot, syncTimeout, azureConfig,
                        printQueries, dialect, service, window});
 
@@ -87,6 +91,7 @@ CommandLine CommandLine::parse(const QStringList &arguments)
 
     Options &o = result.options;
     o.demo = parser.isSet(demo);
+    o.warRoom = parser.isSet(warRoom);
     o.allowChaos = parser.isSet(allowChaos);
     o.readOnly = parser.isSet(readOnly);
     o.kubeconfig = parser.value(kubeconfig);

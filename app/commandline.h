@@ -13,6 +13,7 @@ struct Options
     bool demo = false;
     bool readOnly = false;
     bool allowChaos = false; // --allow-chaos: the Drills panel against a (non-demo) opsdeck-sim
+    bool warRoom = false;    // --war-room: start in war-room mode (full screen)
     QString kubeconfig;
     QStringList contexts; // --context, repeatable or comma-separated; empty: the current context
     int syncTimeoutSeconds = 60; // --snapshot/--screenshot give up when not synced by then

@@ -1,6 +1,8 @@
 #include "timelinefeed.h"
 
 #include "alertengine.h"
+#include "drillrunner.h"
+#include "drillstore.h"
 #include "journal.h"
 #include "servicestore.h"
 #include "timelinebuilder.h"
@@ -159,6 +161,25 @@ void TimelineFeed::readCostAlerts()
         return;
     m_model->add(TimelineBuilder::budgetCrossings(m_lastCostAlerts, now, m_clock.wallNow()));
     m_lastCostAlerts = now;
+}
+
+void TimelineFeed::attachDrills(DrillRunner *runner, DrillStore *store)
+{
+    if (m_drills)
+        disconnect(m_drills, nullptr, this, nullptr);
+    m_drills = runner;
+    if (runner) {
+        connect(runner, &DrillRunner::runChanged, this,
+                [this](const DrillRun &run) { m_model->add(DrillStore::toTimeline({ run })); });
+    }
+    if (store && store->isOpen()) {
+        const QDateTime now = m_clock.wallNow().toUTC();
+        const auto runs = store->between(now.addSecs(-JournalHistoryHours * 3600), now);
+        if (runs)
+            m_model->add(DrillStore::toTimeline(*runs));
+        else
+            qCWarning(lcTimeline) << "drill runs not read for the timeline:" << runs.error().message;
+    }
 }
 
 } // namespace Opsdeck

@@ -2,7 +2,7 @@
 
 // Feeds the merged timeline from the live estate (issue 9 §3): ServiceStore (Kubernetes Events, breaker
 // transitions, and scaling/rollout/canary-weight/health changes diffed per flush), the action journal,
-// the alert engine and the budget alerts. Keeps only what a diff needs (each service's previous
+// the alert engine, the budget alerts and drill runs. Keeps only what a diff needs (each service's previous
 // summary); the entries themselves live in TimelineModel, which coalesces them.
 
 #include "clock.h"
@@ -17,6 +17,8 @@
 namespace Opsdeck {
 
 class AlertEngine;
+class DrillRunner;
+class DrillStore;
 class Journal;
 class ServiceStore;
 class TimelineModel;
@@ -39,6 +41,8 @@ public:
     void attachJournal(Journal *journal);
     void attachAlerts(AlertEngine *alerts);
     void attachCosts(CostStore *costs);
+    // Drill runs: the store's runs of the last JournalHistoryHours, then the runner's live changes.
+    void attachDrills(DrillRunner *runner, DrillStore *store);
 
 public Q_SLOTS:
     // Diffs the services marked since the last call (ServiceStore::flushed calls it).
@@ -56,6 +60,7 @@ private:
     QPointer<Journal> m_journal;
     QPointer<AlertEngine> m_alerts;
     QPointer<CostStore> m_costs;
+    QPointer<DrillRunner> m_drills;
     QHash<ServiceKey, ServiceSummary> m_last; // each service as last diffed
     QSet<int> m_dirtyRows;
     QSet<ServiceKey> m_dirtyDetails;

@@ -28,6 +28,9 @@
 #include "databasepane.h"
 #include "telemetrydelegate.h"
 #include "telemetrystore.h"
+#include "timelinemodel.h"
+#include "timelineview.h"
+#include "warroomwindow.h"
 #include "trayindicator.h"
 
 #include <QAbstractItemView>
@@ -840,6 +843,115 @@ void MainWindow::showNotificationSettings()
             m_trayIndicator->setNotificationSettings(dialog->settings());
     });
     dialog->open();
+}
+
+void MainWindow::setTimeline(TimelineModel *timeline)
+{
+    if (m_timelineDock || !timeline)
+        return;
+    m_timeline = timeline;
+    m_timelineView = new TimelineView(timeline, this);
+    connect(m_timelineView, &TimelineView::entryActivated, this, &MainWindow::openTimelineEntry);
+    m_timelineDock = new QDockWidget(tr("Timeline"), this);
+    m_timelineDock->setObjectName(QStringLiteral("timelineDock"));
+    m_timelineDock->setAccessibleName(tr("Timeline panel"));
+    m_timelineDock->setFeatures(QDockWidget::DockWidgetClosable | QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
+    m_timelineDock->setWidget(m_timelineView);
+    addDockWidget(Qt::BottomDockWidgetArea, m_timelineDock);
+    m_timelineDock->hide(); // asked for with View → Timeline
+    QAction *toggle = m_timelineDock->toggleViewAction();
+    toggle->setText(tr("&Timeline"));
+    toggle->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_8));
+    toggle->setToolTip(tr("Everything that happened, merged: events, scaling, rollouts, actions, alerts, breakers"));
+    auto *warRoom = new QAction(tr("&War room"), this);
+    warRoom->setShortcut(QKeySequence(Qt::Key_F11));
+    warRoom->setToolTip(tr("Full screen, large type: services with alerts first, the timeline below (Esc leaves)"));
+    connect(warRoom, &QAction::triggered, this, &MainWindow::showWarRoom);
+    QMenu *view = nullptr;
+    for (QMenu *menu : menuBar()->findChildren<QMenu *>()) {
+        if (menu->title() == tr("&View"))
+            view = menu;
+    }
+    if (view) {
+        view->addAction(toggle);
+        view->addAction(warRoom);
+    } else {
+        addAction(toggle);
+        addAction(warRoom);
+    }
+}
+
+void MainWindow::setWarRoomSources(TelemetryStore *telemetry, AlertEngine *alerts)
+{
+    m_warRoomTelemetry = telemetry;
+    m_warRoomAlerts = alerts;
+    if (m_warRoom) {
+        m_warRoom->setTelemetry(telemetry);
+        m_warRoom->setAlerts(alerts);
+    }
+}
+
+void MainWindow::showWarRoom()
+{
+    if (!m_timeline)
+        return;
+    if (!m_warRoom) {
+        m_warRoom = std::make_unique<WarRoomWindow>(m_store, m_warRoomTelemetry, m_warRoomAlerts, m_timeline);
+        connect(m_warRoom.get(), &WarRoomWindow::left, this, [this] {
+            activateWindow();
+            m_services->setFocus(Qt::OtherFocusReason);
+        });
+        connect(m_warRoom.get(), &WarRoomWindow::serviceOpened, this, [this](const ServiceKey &service, const QDateTime &at, TimelineEntry::Kind kind) {
+            m_warRoom->leave();
+            openTimelineEntry(service, at, kind);
+        });
+    }
+    m_warRoom->enter();
+}
+
+void MainWindow::openTimelineEntry(const ServiceKey &service, const QDateTime &at, TimelineEntry::Kind kind)
+{
+    if (service.name.isEmpty()) {
+        showStatus(tr("Estate-wide entry at %1").arg(Format::absoluteTime(at)));
+        return;
+    }
+    // A budget knows its service only by the Service tag: the first service of that name.
+    ServiceKey key = service;
+    if (key.context.isEmpty() || key.ns.isEmpty()) {
+        for (int row = 0; row < m_store->serviceCount(); ++row) {
+            const ServiceKey &candidate = m_store->serviceAt(row).key;
+            if (candidate.name == service.name && (service.context.isEmpty() || candidate.context == service.context)) {
+                key = candidate;
+                break;
+            }
+        }
+    }
+    if (!selectService(key)) {
+        showStatus(tr("%1 is not in the Services table (filtered out or gone)").arg(service.name));
+        return;
+    }
+    switch (kind) {
+    case TimelineEntry::Kind::Breaker:
+    case TimelineEntry::Kind::Health:
+    case TimelineEntry::Kind::Alert:
+    case TimelineEntry::Kind::Drill:
+        showDetailTab(HealthTab);
+        break;
+    case TimelineEntry::Kind::CanaryWeight:
+        showDetailTab(m_canaryPane ? CanaryTab : PodsTab);
+        break;
+    case TimelineEntry::Kind::Budget:
+        if (m_costsDock)
+            m_costsDock->show();
+        break;
+    case TimelineEntry::Kind::Event:
+    case TimelineEntry::Kind::Scaling:
+    case TimelineEntry::Kind::Rollout:
+    case TimelineEntry::Kind::Action:
+        showDetailTab(PodsTab);
+        break;
+    }
+    showStatus(tr("%1 at %2").arg(key.name, Format::absoluteTime(at)));
 }
 
 } // namespace Opsdeck

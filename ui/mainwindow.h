@@ -6,8 +6,11 @@
 
 #include "connectioninfo.h"
 #include "servicekey.h"
+#include "timelineentry.h"
 
 #include <QMainWindow>
+
+#include <memory>
 
 class QCheckBox;
 class QComboBox;
@@ -53,6 +56,9 @@ class ServiceTableModel;
 class SignInDialog;
 class SourceListModel;
 class TelemetryStore;
+class TimelineModel;
+class TimelineView;
+class WarRoomWindow;
 class TrayIndicator;
 
 class MainWindow : public QMainWindow
@@ -110,6 +116,17 @@ public:
     QDockWidget *alertsDock() const { return m_alertsDock; }
     TrayIndicator *trayIndicator() const { return m_trayIndicator; }
     void showNotificationSettings();
+
+    // The merged timeline (issue 9 §3): the Timeline dock (View → Timeline, Ctrl+8). Activating an entry
+    // selects its service and the detail tab that fits (openTimelineEntry).
+    void setTimeline(TimelineModel *timeline);
+    TimelineView *timelineView() const { return m_timelineView; }
+    QDockWidget *timelineDock() const { return m_timelineDock; }
+    void openTimelineEntry(const ServiceKey &service, const QDateTime &at, TimelineEntry::Kind kind);
+    // War-room mode (issue 9 §4, View → War room, F11): full screen over the same models; Esc leaves.
+    void setWarRoomSources(TelemetryStore *telemetry, AlertEngine *alerts);
+    void showWarRoom();
+    WarRoomWindow *warRoom() const { return m_warRoom.get(); }
 
     // Azure sign-in (File → Azure sign-in…): the session it shows; null: no Azure config.
     void setAzureSession(AzureSession *session) { m_azure = session; }
@@ -185,6 +202,12 @@ private:
     CostsView *m_costsView = nullptr;
     QDockWidget *m_costsDock = nullptr;
     AzureSession *m_azure = nullptr;
+    TimelineModel *m_timeline = nullptr;
+    TimelineView *m_timelineView = nullptr;
+    QDockWidget *m_timelineDock = nullptr;
+    TelemetryStore *m_warRoomTelemetry = nullptr;
+    AlertEngine *m_warRoomAlerts = nullptr;
+    std::unique_ptr<WarRoomWindow> m_warRoom; // a window of its own (its own screen), not a child
     QDockWidget *m_drillsDock = nullptr;
     DrillsPanel *m_drillsPanel = nullptr;
     AlertEngine *m_alertEngine = nullptr;
