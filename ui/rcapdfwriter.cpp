@@ -12,6 +12,7 @@
 #include <QTextCursor>
 #include <QTextDocument>
 #include <QTextFrame>
+#include <QTextList>
 #include <QTextTable>
 
 namespace Opsdeck {
@@ -74,6 +75,7 @@ public:
     {
         m_document->setDefaultFont(baseFont());
         m_document->setDocumentMargin(0);
+        m_document->setIndentWidth(pt(12));
         m_normal.setForeground(QColor(0x1d, 0x24, 0x2f));
     }
 
@@ -131,17 +133,16 @@ public:
         insert(m_cursor, spans);
     }
 
+    // A list item with a hanging indent (wrapped lines start under the text, not under the bullet).
     void bullet(const QList<Span> &spans)
     {
         QTextBlockFormat block;
         block.setBottomMargin(pt(2));
-        block.setIndent(0);
-        block.setLeftMargin(pt(14));
-        block.setTextIndent(-pt(9));
         m_cursor.insertBlock(block, m_normal);
-        QTextCharFormat dot = m_normal;
-        dot.setForeground(Accent);
-        m_cursor.insertText(QStringLiteral("•  "), dot);
+        QTextListFormat list;
+        list.setStyle(QTextListFormat::ListDisc);
+        list.setIndent(1);
+        m_cursor.createList(list);
         insert(m_cursor, spans);
     }
 
