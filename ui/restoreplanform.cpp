@@ -132,10 +132,18 @@ QDateTime RestorePlanForm::serverNow() const
 
 void RestorePlanForm::setDatabases(const QList<SqlDatabase> &databases)
 {
+    if (databases == m_databases)
+        return; // the pane passes on every poll; an open drop-down must not flicker
     const QString chosen = m_database->currentData().toString();
     const bool first = m_databases.isEmpty() && !databases.isEmpty();
+    QStringList before;
+    for (const SqlDatabase &db : std::as_const(m_databases))
+        before << db.name;
     m_databases = databases;
-    {
+    QStringList after;
+    for (const SqlDatabase &db : databases)
+        after << db.name;
+    if (after != before) {
         const QSignalBlocker blocker(m_database);
         m_database->clear();
         for (const SqlDatabase &db : databases)
