@@ -21,6 +21,7 @@
 #include "actiontypes.h"
 #include "error.h"
 #include "restorebackend.h"
+#include "restoreplan.h"
 
 #include <QDateTime>
 #include <QObject>
@@ -58,16 +59,8 @@ public:
         int retentionDays = 7; // when the API has no backup retention policy (Azure's default)
     };
 
-    struct Parameters
-    {
-        QString database;
-        QDateTime pointInTime; // UTC
-        QString newName; // never empty after read()
-        bool repoint = false;
-
-        // Error{Invalid} naming the parameter that is missing or wrong.
-        static Result<Parameters> read(const QVariantMap &parameters);
-    };
+    // The request's parameters as read (restoreplan.h).
+    using Parameters = RestorePlan;
 
     RestoreRunbook(Mode mode, const ActionRequest &request, RestoreBackend *backend, const Settings &settings,
                    QObject *parent = nullptr);
@@ -76,22 +69,26 @@ public:
     void setResumed(const OperationStatus &status) { m_resumed = status; }
     void start();
 
-    // `<db>-restored-<yyyyMMddHHmm>` of the point in UTC.
-    static QString defaultRestoreName(const QString &db, const QDateTime &point);
-    // Error{Invalid} unless earliest <= point <= now (an invalid earliest: the database has no backups yet).
-    static Result<void> validatePoint(const QDateTime &point, const QDateTime &earliest,
-                                      const QDateTime &now);
-    // ISO 8601 with or without fraction and zone (none = UTC) → UTC.
-    static Result<QDateTime> parsePoint(const QString &text);
-    // ARM's database name rules: 1–128 characters, none of <>*%&:\/?, no trailing dot or space.
-    static Result<void> validateName(const QString &name);
-    // The server's "now" when its clock may run ahead of ours (the simulator at --speed): the database's
-    // earliestRestoreDate plus the retention, when the retention (not the creation) bounds the window and
-    // that lies ahead of `wallNow`; else `wallNow`.
+    // The rules the UI checks too; see RestorePlan.
+    static QString defaultRestoreName(const QString &db, const QDateTime &point)
+    {
+        return RestorePlan::defaultRestoreName(db, point);
+    }
+    static Result<void> validatePoint(const QDateTime &point, const QDateTime &earliest, const QDateTime &now)
+    {
+        return RestorePlan::validatePoint(point, earliest, now);
+    }
+    static Result<QDateTime> parsePoint(const QString &text) { return RestorePlan::parsePoint(text); }
+    static Result<void> validateName(const QString &name) { return RestorePlan::validateName(name); }
     static QDateTime serverNow(const QDateTime &earliest, const QDateTime &created, const QDateTime &wallNow,
-                               int retentionDays);
-    // The steps, in order, as a preview lists them.
-    static QList<ActionStep> plannedSteps(const Parameters &parameters, const QString &service);
+                               int retentionDays)
+    {
+        return RestorePlan::serverNow(earliest, created, wallNow, retentionDays);
+    }
+    static QList<ActionStep> plannedSteps(const Parameters &parameters, const QString &service)
+    {
+        return RestorePlan::plannedSteps(parameters, service);
+    }
 
 Q_SIGNALS:
     void previewReady(const Opsdeck::ActionPreview &preview);
