@@ -9,6 +9,7 @@
 #include "databasepane.h"
 #include "databasestore.h"
 #include "databasetablemodel.h"
+#include "estatebuilder.h"
 #include "fakeclock.h"
 #include "fakerestoreprovider.h"
 #include "journal.h"
@@ -381,6 +382,23 @@ void tst_DatabasePane::mainWindowHasTheDatabaseTab()
     QCOMPARE(tabs->currentWidget(), pane);
     QVERIFY(window.actions().contains(pane->restoreAction())); // the shortcut works window-wide
     QVERIFY(pane->restoreButton()->isVisibleTo(&window));
+
+    // The tab follows the service selected in the Services table.
+    std::vector<Observation> obs = Test::allSynced();
+    Test::append(obs, Test::service(QStringLiteral("productservice"), 2, 1));
+    Test::append(obs, Test::service(QStringLiteral("orderservice"), 2, 1));
+    services.apply(Test::batch(std::move(obs)));
+    services.flush();
+    const ServiceKey product { Test::Ctx, Test::Ns, QStringLiteral("productservice") };
+    QVERIFY(window.selectService(product));
+    QCOMPARE(pane->service(), product);
+    QTRY_COMPARE(pane->model()->rowCount(), 1);
+    QCOMPARE(pane->model()->index(0, DatabaseTableModel::NameColumn).data().toString(),
+             QStringLiteral("ProductDb"));
+    QVERIFY(window.selectService(ServiceKey { Test::Ctx, Test::Ns, QStringLiteral("orderservice") }));
+    QCOMPARE(pane->service().name, QStringLiteral("orderservice"));
+    QCOMPARE(pane->model()->index(0, DatabaseTableModel::NameColumn).data().toString(),
+             QStringLiteral("OrderDb"));
 }
 
 void tst_DatabasePane::screenshot()
