@@ -42,17 +42,28 @@ std::optional<QDateTime> parseTime(const QString &text)
 int runRcaCommand(const QStringList &arguments)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Write the root-cause analysis of a time window (Markdown or PDF), prefilled from the "
-                                                    "journal, the alert log and the drill runs; fields for people are marked \"To be written\"."));
+    parser.setApplicationDescription(QStringLiteral(
+        "Write the root-cause analysis of a time window (Markdown or PDF), prefilled from the "
+        "journal, the alert log and the drill runs; fields for people are marked \"To be written\"."));
     parser.addHelpOption();
     GlobalOptions::addTo(parser);
     parser.addOptions({
-        QCommandLineOption(QStringLiteral("from"), QStringLiteral("Start of the window, ISO 8601 (UTC when no offset is given)."), QStringLiteral("TIME")),
-        QCommandLineOption(QStringLiteral("to"), QStringLiteral("End of the window, ISO 8601 (UTC when no offset is given)."), QStringLiteral("TIME")),
-        QCommandLineOption(QStringLiteral("format"), QStringLiteral("md or pdf (default: from the output file's extension)."), QStringLiteral("FORMAT")),
-        QCommandLineOption(QStringLiteral("output"), QStringLiteral("The file to write; - writes Markdown to standard output."), QStringLiteral("FILE")),
-        QCommandLineOption(QStringLiteral("title"), QStringLiteral("The report's title (default: the affected services and the start)."),
-                           QStringLiteral("TEXT")),
+        QCommandLineOption(QStringLiteral("from"),
+                           QStringLiteral("Start of the window, ISO 8601 (UTC when no offset is given)."),
+                           QStringLiteral("TIME")),
+        QCommandLineOption(QStringLiteral("to"),
+                           QStringLiteral("End of the window, ISO 8601 (UTC when no offset is given)."),
+                           QStringLiteral("TIME")),
+        QCommandLineOption(QStringLiteral("format"),
+                           QStringLiteral("md or pdf (default: from the output file's extension)."),
+                           QStringLiteral("FORMAT")),
+        QCommandLineOption(QStringLiteral("output"),
+                           QStringLiteral("The file to write; - writes Markdown to standard output."),
+                           QStringLiteral("FILE")),
+        QCommandLineOption(
+            QStringLiteral("title"),
+            QStringLiteral("The report's title (default: the affected services and the start)."),
+            QStringLiteral("TEXT")),
     });
     if (!parser.parse(arguments)) {
         printDiagnostic(Command, parser.errorText());
@@ -63,7 +74,9 @@ int runRcaCommand(const QStringList &arguments)
         return ExitCode::Done;
     }
     if (!parser.positionalArguments().isEmpty()) {
-        printDiagnostic(Command, QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().constFirst()));
+        printDiagnostic(
+            Command,
+            QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().constFirst()));
         return ExitCode::Usage;
     }
     const Result<GlobalOptions> options = GlobalOptions::read(parser);
@@ -72,18 +85,23 @@ int runRcaCommand(const QStringList &arguments)
         return ExitCode::Usage;
     }
 
-    for (const QString &required : {QStringLiteral("from"), QStringLiteral("to"), QStringLiteral("output")}) {
+    for (const QString &required :
+         { QStringLiteral("from"), QStringLiteral("to"), QStringLiteral("output") }) {
         if (!parser.isSet(required)) {
-            printDiagnostic(Command, QStringLiteral("--%1 is required (opsdeck rca --from ISO8601 --to ISO8601 --format md|pdf --output FILE)").arg(required));
+            printDiagnostic(Command,
+                            QStringLiteral("--%1 is required (opsdeck rca --from ISO8601 --to ISO8601 "
+                                           "--format md|pdf --output FILE)")
+                                .arg(required));
             return ExitCode::Usage;
         }
     }
     const std::optional<QDateTime> from = parseTime(parser.value(QStringLiteral("from")));
     const std::optional<QDateTime> to = parseTime(parser.value(QStringLiteral("to")));
     if (!from || !to) {
-        printDiagnostic(Command, QStringLiteral("--%1 '%2' is not an ISO 8601 time (e.g. 2026-11-26T08:00:00Z)")
-                                     .arg(!from ? QStringLiteral("from") : QStringLiteral("to"),
-                                          parser.value(!from ? QStringLiteral("from") : QStringLiteral("to"))));
+        printDiagnostic(Command,
+                        QStringLiteral("--%1 '%2' is not an ISO 8601 time (e.g. 2026-11-26T08:00:00Z)")
+                            .arg(!from ? QStringLiteral("from") : QStringLiteral("to"),
+                                 parser.value(!from ? QStringLiteral("from") : QStringLiteral("to"))));
         return ExitCode::Usage;
     }
     if (*from >= *to) {
@@ -94,13 +112,17 @@ int runRcaCommand(const QStringList &arguments)
     QString format = parser.value(QStringLiteral("format")).toLower();
     if (format.isEmpty())
         format = QFileInfo(output).suffix().toLower() == QLatin1String("pdf") ? QStringLiteral("pdf")
-                 : QFileInfo(output).suffix().toLower() == QLatin1String("md") || output == QLatin1String("-") ? QStringLiteral("md")
-                                                                                                              : QString();
+            : QFileInfo(output).suffix().toLower() == QLatin1String("md") || output == QLatin1String("-")
+            ? QStringLiteral("md")
+            : QString();
     if (format == QLatin1String("markdown"))
         format = QStringLiteral("md");
     if (format != QLatin1String("md") && format != QLatin1String("pdf")) {
-        printDiagnostic(Command, format.isEmpty() ? QStringLiteral("--format md|pdf is required (the output file's extension says neither)")
-                                                  : QStringLiteral("unknown format '%1': use md or pdf").arg(parser.value(QStringLiteral("format"))));
+        printDiagnostic(Command,
+                        format.isEmpty() ? QStringLiteral(
+                            "--format md|pdf is required (the output file's extension says neither)")
+                                         : QStringLiteral("unknown format '%1': use md or pdf")
+                                               .arg(parser.value(QStringLiteral("format"))));
         return ExitCode::Usage;
     }
     if (format == QLatin1String("pdf") && output == QLatin1String("-")) {
@@ -131,14 +153,17 @@ int runRcaCommand(const QStringList &arguments)
         return ExitCode::Done;
     } else {
         QSaveFile file(output);
-        if (!file.open(QIODevice::WriteOnly) || file.write(RcaMarkdown::write(report).toUtf8()) < 0 || !file.commit()) {
+        if (!file.open(QIODevice::WriteOnly) || file.write(RcaMarkdown::write(report).toUtf8()) < 0
+            || !file.commit()) {
             printDiagnostic(Command, QStringLiteral("cannot write %1: %2").arg(output, file.errorString()));
             return ExitCode::Failed;
         }
     }
-    std::fprintf(stdout, "Wrote %s: %lld alerts, %lld actions, %lld timeline entries, %lld drills, %lld affected services\n", qPrintable(output),
-                 qint64(report.alerts.size()), qint64(report.actions.size()), qint64(report.timeline.size()), qint64(report.drills.size()),
-                 qint64(report.services.size()));
+    std::fprintf(
+        stdout,
+        "Wrote %s: %lld alerts, %lld actions, %lld timeline entries, %lld drills, %lld affected services\n",
+        qPrintable(output), qint64(report.alerts.size()), qint64(report.actions.size()),
+        qint64(report.timeline.size()), qint64(report.drills.size()), qint64(report.services.size()));
     return ExitCode::Done;
 }
 

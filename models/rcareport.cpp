@@ -83,7 +83,8 @@ RcaAction actionFrom(const JournalEntry &entry)
     action.detail = entry.error ? entry.error->message : entry.message;
     for (const ActionChange &change : entry.result) {
         action.changes << QStringLiteral("%1/%2 %3: %4 → %5")
-                              .arg(change.kind, change.name, change.field, change.from.isEmpty() ? QStringLiteral("∅") : change.from,
+                              .arg(change.kind, change.name, change.field,
+                                   change.from.isEmpty() ? QStringLiteral("∅") : change.from,
                                    change.to.isEmpty() ? QStringLiteral("∅") : change.to);
     }
     return action;
@@ -108,7 +109,8 @@ RcaReport RcaReport::build(const Inputs &inputs)
     report.to = utc(inputs.to);
     if (report.from.isValid() && report.to.isValid() && report.to < report.from)
         std::swap(report.from, report.to);
-    report.generatedAt = inputs.generatedAt.isValid() ? utc(inputs.generatedAt) : QDateTime::currentDateTimeUtc();
+    report.generatedAt
+        = inputs.generatedAt.isValid() ? utc(inputs.generatedAt) : QDateTime::currentDateTimeUtc();
     report.sources = inputs.sources;
 
     // Timeline: in the window, one entry per (kind, reference), merge order.
@@ -137,17 +139,19 @@ RcaReport RcaReport::build(const Inputs &inputs)
         copy.acknowledgedAt = utc(copy.acknowledgedAt);
         report.alerts << copy;
     }
-    std::stable_sort(report.alerts.begin(), report.alerts.end(),
-                     [](const Alert &a, const Alert &b) { return std::tie(a.since, a.id) < std::tie(b.since, b.id); });
+    std::stable_sort(report.alerts.begin(), report.alerts.end(), [](const Alert &a, const Alert &b) {
+        return std::tie(a.since, a.id) < std::tie(b.since, b.id);
+    });
 
     for (const JournalEntry &entry : inputs.journal) {
         // An action still running, or finishing, inside the window belongs to it too.
         if (overlaps(entry.startedAt, entry.finishedAt, report.from, report.to))
             report.actions << actionFrom(entry);
     }
-    std::stable_sort(report.actions.begin(), report.actions.end(), [](const RcaAction &a, const RcaAction &b) {
-        return std::tie(a.startedAt, a.journalId) < std::tie(b.startedAt, b.journalId);
-    });
+    std::stable_sort(report.actions.begin(), report.actions.end(),
+                     [](const RcaAction &a, const RcaAction &b) {
+                         return std::tie(a.startedAt, a.journalId) < std::tie(b.startedAt, b.journalId);
+                     });
 
     for (const DrillRun &run : inputs.drills) {
         const QDateTime end = run.recoveredAt.isValid() ? run.recoveredAt : run.clearedAt;
@@ -160,8 +164,9 @@ RcaReport RcaReport::build(const Inputs &inputs)
         copy.recoveredAt = utc(copy.recoveredAt);
         report.drills << copy;
     }
-    std::stable_sort(report.drills.begin(), report.drills.end(),
-                     [](const DrillRun &a, const DrillRun &b) { return std::tie(a.faultAt, a.id) < std::tie(b.faultAt, b.id); });
+    std::stable_sort(report.drills.begin(), report.drills.end(), [](const DrillRun &a, const DrillRun &b) {
+        return std::tie(a.faultAt, a.id) < std::tie(b.faultAt, b.id);
+    });
 
     // Affected services: named by the caller, alerted on, acted on, drilled, or with a fault on the timeline.
     QList<ServiceKey> services;
@@ -196,6 +201,18 @@ RcaReport RcaReport::build(const Inputs &inputs)
         report.firstAlert = alertLine(first);
     }
 
+    // A drill's detection is its alert being raised: it counts when the alert log has no earlier row
+    // (e.g. `opsdeck drill` ran without the app recording alerts).
+    for (const DrillRun &run : std::as_const(report.drills)) {
+        if (run.detectedAt.isValid()
+            && (!report.firstAlertAt.isValid() || run.detectedAt < report.firstAlertAt)) {
+            report.firstAlertAt = run.detectedAt;
+            report.firstAlert
+                = QStringLiteral("%1 raised (detected by the %2 drill)")
+                      .arg(run.alertId.isEmpty() ? QStringLiteral("alert") : run.alertId, run.scenario);
+        }
+    }
+
     // First fault: the earliest fault-like moment — a drill's injection is exact, the timeline's
     // warnings (an Event, a health or breaker change) are the next best thing.
     struct Candidate
@@ -206,7 +223,10 @@ RcaReport RcaReport::build(const Inputs &inputs)
     QList<Candidate> faults;
     for (const DrillRun &run : std::as_const(report.drills)) {
         if (run.faultAt.isValid())
-            faults << Candidate{run.faultAt, QStringLiteral("Drill %1 injected into %2").arg(run.scenario, serviceLabel(run.service))};
+            faults << Candidate {
+                run.faultAt,
+                QStringLiteral("Drill %1 injected into %2").arg(run.scenario, serviceLabel(run.service))
+            };
     }
     for (const TimelineEntry &entry : std::as_const(report.timeline)) {
         if (!isFaultLike(entry))
@@ -214,9 +234,10 @@ RcaReport RcaReport::build(const Inputs &inputs)
         QString what = entry.title;
         if (!entry.service.name.isEmpty() && !what.contains(entry.service.name))
             what += QStringLiteral(" (%1)").arg(serviceLabel(entry.service));
-        faults << Candidate{entry.at, what};
+        faults << Candidate { entry.at, what };
     }
-    std::stable_sort(faults.begin(), faults.end(), [](const Candidate &a, const Candidate &b) { return a.at < b.at; });
+    std::stable_sort(faults.begin(), faults.end(),
+                     [](const Candidate &a, const Candidate &b) { return a.at < b.at; });
     if (!faults.isEmpty()) {
         report.firstFaultAt = faults.constFirst().at;
         report.firstFault = faults.constFirst().what;
@@ -243,7 +264,8 @@ RcaReport RcaReport::build(const Inputs &inputs)
         report.resolution = QStringLiteral("Still active at the end of the window");
     } else if (last.isValid()) {
         report.resolvedAt = last;
-        report.resolution = report.alerts.isEmpty() ? QStringLiteral("The service recovered") : QStringLiteral("Every alert ended");
+        report.resolution = report.alerts.isEmpty() ? QStringLiteral("The service recovered")
+                                                    : QStringLiteral("Every alert ended");
     } else {
         report.resolution = QStringLiteral("No alert or drill in the window");
     }
@@ -258,8 +280,11 @@ RcaReport RcaReport::build(const Inputs &inputs)
         }
         const QString what = names.isEmpty() ? QStringLiteral("Incident") : names.join(QStringLiteral(", "));
         const QDateTime start = report.startedAt();
-        report.title = QStringLiteral("%1 — %2").arg(what, start.isValid() ? start.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm")) + QStringLiteral(" UTC")
-                                                                             : QStringLiteral("unknown time"));
+        report.title = QStringLiteral("%1 — %2").arg(
+            what,
+            start.isValid()
+                ? start.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm")) + QStringLiteral(" UTC")
+                : QStringLiteral("unknown time"));
         if (!names.isEmpty())
             report.title.prepend(QStringLiteral("Incident: "));
     }
@@ -325,7 +350,9 @@ QString RcaReport::durationLabel(qint64 seconds)
     if (seconds < 3600)
         return QStringLiteral("%1 min %2 s").arg(seconds / 60).arg(seconds % 60, 2, 10, QLatin1Char('0'));
     if (seconds < 86400)
-        return QStringLiteral("%1 h %2 min").arg(seconds / 3600).arg((seconds % 3600) / 60, 2, 10, QLatin1Char('0'));
+        return QStringLiteral("%1 h %2 min")
+            .arg(seconds / 3600)
+            .arg((seconds % 3600) / 60, 2, 10, QLatin1Char('0'));
     return QStringLiteral("%1 d %2 h").arg(seconds / 86400).arg((seconds % 86400) / 3600);
 }
 
@@ -333,8 +360,10 @@ QString RcaReport::windowLabel() const
 {
     if (!from.isValid() || !to.isValid())
         return QStringLiteral("—");
-    const QString end = from.date() == to.date() ? to.toString(QStringLiteral("HH:mm")) : to.toString(QStringLiteral("yyyy-MM-dd HH:mm"));
-    return QStringLiteral("%1 → %2 UTC (%3)").arg(from.toString(QStringLiteral("yyyy-MM-dd HH:mm")), end, durationLabel(from.secsTo(to)));
+    const QString end = from.date() == to.date() ? to.toString(QStringLiteral("HH:mm"))
+                                                 : to.toString(QStringLiteral("yyyy-MM-dd HH:mm"));
+    return QStringLiteral("%1 → %2 UTC (%3)")
+        .arg(from.toString(QStringLiteral("yyyy-MM-dd HH:mm")), end, durationLabel(from.secsTo(to)));
 }
 
 QString RcaReport::severityLabel() const
@@ -362,7 +391,7 @@ qint64 RcaReport::alertSecondsFor(const ServiceKey &service) const
         const QDateTime start = std::max(alert.since, from);
         const QDateTime end = alert.ended.isValid() ? std::min(alert.ended, to) : to;
         if (end > start)
-            spans.append({start, end});
+            spans.append({ start, end });
     }
     std::sort(spans.begin(), spans.end());
     qint64 total = 0;

@@ -27,14 +27,14 @@ struct RcaAction
     qint64 journalId = 0;
     QDateTime startedAt;
     QDateTime finishedAt; // invalid: still running at the end of the window
-    QString who;          // the kubeconfig user; empty when unknown
-    QString action;       // "scale", "restart", "restore-db"
+    QString who; // the kubeconfig user; empty when unknown
+    QString action; // "scale", "restart", "restore-db"
     ServiceKey service;
-    QString track;        // "stable" | "canary"
-    QString parameters;   // "replicas=3, …"
-    QString result;       // the journal status: "succeeded", "failed", …
-    QString detail;       // the error, else the last message; plain text from the server
-    QStringList changes;  // what was applied: "Deployment/productservice spec.replicas: 2 → 3"
+    QString track; // "stable" | "canary"
+    QString parameters; // "replicas=3, …"
+    QString result; // the journal status: "succeeded", "failed", …
+    QString detail; // the error, else the last message; plain text from the server
+    QStringList changes; // what was applied: "Deployment/productservice spec.replicas: 2 → 3"
 
     friend bool operator==(const RcaAction &, const RcaAction &) = default;
 };
@@ -51,30 +51,30 @@ struct RcaReport
         QList<JournalEntry> journal;
         QList<DrillRun> drills;
         QList<ServiceKey> services; // known affected services (e.g. the one selected); more are derived
-        QStringList sources;        // what the report was read from, for the header ("journal …", "alert log")
-        QDateTime generatedAt;      // invalid: now
+        QStringList sources; // what the report was read from, for the header ("journal …", "alert log")
+        QDateTime generatedAt; // invalid: now
     };
 
     QString title;
     QDateTime from; // UTC
-    QDateTime to;   // UTC
+    QDateTime to; // UTC
     QDateTime generatedAt;
     QStringList sources;
     QList<ServiceKey> services; // affected, sorted
     std::optional<Alert::Severity> severity; // the worst alert's; nullopt: no alert in the window
 
     QList<TimelineEntry> timeline; // in the window, in timelineLess order, de-duplicated by (kind, reference)
-    QList<Alert> alerts;           // active at some moment of the window, oldest first
-    QList<RcaAction> actions;      // running at some moment of the window, oldest first
-    QList<DrillRun> drills;        // overlapping the window, oldest first
+    QList<Alert> alerts; // active at some moment of the window, oldest first
+    QList<RcaAction> actions; // running at some moment of the window, oldest first
+    QList<DrillRun> drills; // overlapping the window, oldest first
 
     // Derived facts.
     QDateTime firstFaultAt; // the earliest fault-like moment: a drill's fault, a warning/critical event,
-    QString firstFault;     // health or breaker change (not alerts, not actions)
+    QString firstFault; // health or breaker change (not alerts, not actions)
     QDateTime firstAlertAt;
     QString firstAlert;
-    QDateTime resolvedAt;   // every alert ended (and every drill recovered) by then; invalid: not resolved
-    QString resolution;     // how it ended, one line: "all alerts ended", "still active at the end of the window"
+    QDateTime resolvedAt; // every alert ended (and every drill recovered) by then; invalid: not resolved
+    QString resolution; // how it ended, one line: "all alerts ended", "still active at the end of the window"
 
     // Builds the report from inputs for any window; entries outside [from, to] are left out.
     static RcaReport build(const Inputs &inputs);

@@ -13,7 +13,10 @@ namespace Opsdeck {
 Result<RcaReport::Inputs> RcaSource::read(const Journal &journal, const QDateTime &from, const QDateTime &to)
 {
     if (!journal.isOpen())
-        return tl::unexpected(Error{ErrorKind::Config, QStringLiteral("RCA: the journal is not open"), QStringLiteral("Open the journal first."), {}});
+        return tl::unexpected(Error { ErrorKind::Config,
+                                      QStringLiteral("RCA: the journal is not open"),
+                                      QStringLiteral("Open the journal first."),
+                                      {} });
 
     RcaReport::Inputs inputs;
     inputs.from = from.toUTC();
@@ -46,8 +49,8 @@ Result<RcaReport::Inputs> RcaSource::read(const Journal &journal, const QDateTim
     inputs.timeline = TimelineBuilder::fromJournal(inputs.journal);
     inputs.timeline += TimelineBuilder::fromAlerts(inputs.alerts);
     inputs.timeline += DrillStore::toTimeline(inputs.drills);
-    inputs.sources = {QStringLiteral("the journal (%1)").arg(QDir::toNativeSeparators(journal.path())), QStringLiteral("the alert log"),
-                      QStringLiteral("drill runs")};
+    inputs.sources = { QStringLiteral("the journal (%1)").arg(QDir::toNativeSeparators(journal.path())),
+                       QStringLiteral("the alert log"), QStringLiteral("drill runs") };
     return inputs;
 }
 

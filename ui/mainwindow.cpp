@@ -443,7 +443,12 @@ RcaExportDialog *MainWindow::showRcaExport()
         [this](const QDateTime &from, const QDateTime &to) -> Result<RcaReport::Inputs> {
             if (!m_journal)
                 return tl::unexpected(Error{ErrorKind::Config, tr("No action journal is open."), tr("Restart Opsdeck to open it."), {}});
-            return RcaSource::read(*m_journal, from, to);
+            Result<RcaReport::Inputs> inputs = RcaSource::read(*m_journal, from, to);
+            // The live timeline adds what only this session saw (events, scaling, breakers); the report
+            // de-duplicates what both have by (kind, reference).
+            if (inputs && m_timeline)
+                inputs->timeline += m_timeline->entries();
+            return inputs;
         },
         this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);

@@ -5,6 +5,7 @@
 
 #include <QAbstractItemView>
 #include <QComboBox>
+#include <QDateTimeEdit>
 #include <QDialogButtonBox>
 #include <QDir>
 #include <QFile>
@@ -15,7 +16,6 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
-#include <QDateTimeEdit>
 #include <QSaveFile>
 #include <QStandardPaths>
 #include <QVBoxLayout>
@@ -38,7 +38,8 @@ QDateTimeEdit *makeTimeEdit(const QString &name, const QString &description, QWi
 } // namespace
 
 RcaExportDialog::RcaExportDialog(InputsProvider provider, QWidget *parent)
-    : QDialog(parent), m_provider(std::move(provider))
+    : QDialog(parent)
+    , m_provider(std::move(provider))
 {
     setWindowTitle(tr("Export RCA"));
     setAccessibleName(tr("Export root-cause analysis"));
@@ -69,9 +70,10 @@ RcaExportDialog::RcaExportDialog(InputsProvider provider, QWidget *parent)
     form->addRow(tr("F&ormat:"), m_format);
     form->addRow(tr("&File:"), pathRow);
 
-    auto *hint = new QLabel(tr("Prefilled from the timeline, the alerts, the drills and the actions in the journal. "
-                               "Fields marked \"To be written\" are left for the people who ran the incident."),
-                            this);
+    auto *hint
+        = new QLabel(tr("Prefilled from the timeline, the alerts, the drills and the actions in the journal. "
+                        "Fields marked \"To be written\" are left for the people who ran the incident."),
+                     this);
     hint->setWordWrap(true);
     hint->setTextFormat(Qt::PlainText);
 
@@ -90,8 +92,9 @@ RcaExportDialog::RcaExportDialog(InputsProvider provider, QWidget *parent)
     const QDateTime now = QDateTime::currentDateTimeUtc();
     setWindow(now.addSecs(-3600), now);
     const QString folder = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
-    m_path->setText(QDir(folder.isEmpty() ? QDir::homePath() : folder)
-                        .filePath(QStringLiteral("rca-%1.pdf").arg(now.toString(QStringLiteral("yyyyMMdd-HHmm")))));
+    m_path->setText(
+        QDir(folder.isEmpty() ? QDir::homePath() : folder)
+            .filePath(QStringLiteral("rca-%1.pdf").arg(now.toString(QStringLiteral("yyyyMMdd-HHmm")))));
 
     connect(m_format, &QComboBox::currentIndexChanged, this, &RcaExportDialog::onFormatChanged);
     connect(m_browse, &QPushButton::clicked, this, &RcaExportDialog::browse);
@@ -150,7 +153,9 @@ void RcaExportDialog::onFormatChanged()
         return;
     const QFileInfo info(path);
     const QString wanted = extension(format());
-    if (info.suffix() != wanted && (info.suffix() == QLatin1String("md") || info.suffix() == QLatin1String("pdf") || info.suffix().isEmpty()))
+    if (info.suffix() != wanted
+        && (info.suffix() == QLatin1String("md") || info.suffix() == QLatin1String("pdf")
+            || info.suffix().isEmpty()))
         m_path->setText(QDir(info.path()).filePath(info.completeBaseName() + QLatin1Char('.') + wanted));
 }
 
@@ -176,15 +181,18 @@ Result<void> RcaExportDialog::exportReport()
 {
     const QString path = outputPath();
     auto fail = [this](const Error &error) -> Result<void> {
-        m_status->setText(error.hint.isEmpty() ? error.message : error.message + QStringLiteral(" — ") + error.hint);
+        m_status->setText(error.hint.isEmpty() ? error.message
+                                               : error.message + QStringLiteral(" — ") + error.hint);
         return tl::unexpected(error);
     };
     if (path.isEmpty())
-        return fail(Error{ErrorKind::Invalid, tr("No output file chosen."), tr("Type a path or use Browse…."), {}});
+        return fail(Error {
+            ErrorKind::Invalid, tr("No output file chosen."), tr("Type a path or use Browse…."), {} });
     if (from() >= to())
-        return fail(Error{ErrorKind::Invalid, tr("The window must end after it starts."), {}, {}});
+        return fail(Error { ErrorKind::Invalid, tr("The window must end after it starts."), {}, {} });
     if (!m_provider)
-        return fail(Error{ErrorKind::Config, tr("Nothing to read the incident from."), tr("Open the journal first."), {}});
+        return fail(Error {
+            ErrorKind::Config, tr("Nothing to read the incident from."), tr("Open the journal first."), {} });
 
     Result<RcaReport::Inputs> inputs = m_provider(from(), to());
     if (!inputs)
@@ -198,9 +206,12 @@ Result<void> RcaExportDialog::exportReport()
             return fail(written.error());
     } else {
         QSaveFile file(path);
-        if (!file.open(QIODevice::WriteOnly) || file.write(RcaMarkdown::write(report).toUtf8()) < 0 || !file.commit())
-            return fail(Error{ErrorKind::Config, tr("RCA %1: cannot be written (%2)").arg(path, file.errorString()),
-                              tr("Check that the folder exists and is writable."), {}});
+        if (!file.open(QIODevice::WriteOnly) || file.write(RcaMarkdown::write(report).toUtf8()) < 0
+            || !file.commit())
+            return fail(Error { ErrorKind::Config,
+                                tr("RCA %1: cannot be written (%2)").arg(path, file.errorString()),
+                                tr("Check that the folder exists and is writable."),
+                                {} });
     }
     m_status->setText(tr("Written to %1.").arg(QDir::toNativeSeparators(path)));
     Q_EMIT exported(path);

@@ -27,7 +27,8 @@ class RcaExportDialog : public QDialog
 
 public:
     enum class Format { Markdown, Pdf };
-    using InputsProvider = std::function<Result<RcaReport::Inputs>(const QDateTime &from, const QDateTime &to)>;
+    using InputsProvider
+        = std::function<Result<RcaReport::Inputs>(const QDateTime &from, const QDateTime &to)>;
 
     explicit RcaExportDialog(InputsProvider provider, QWidget *parent = nullptr);
 

@@ -40,7 +40,8 @@ QColor severityColour(const QString &severity)
 QFont baseFont()
 {
     QFont font;
-    font.setFamilies({QStringLiteral("DejaVu Sans"), QStringLiteral("Liberation Sans"), QStringLiteral("Noto Sans"), QStringLiteral("Sans Serif")});
+    font.setFamilies({ QStringLiteral("DejaVu Sans"), QStringLiteral("Liberation Sans"),
+                       QStringLiteral("Noto Sans"), QStringLiteral("Sans Serif") });
     font.setPointSizeF(9);
     return font;
 }
@@ -71,7 +72,9 @@ class Builder
 public:
     // Frame and block lengths are in logical pixels (96 per inch); the layout scales them to its device.
     explicit Builder(QTextDocument *document)
-        : m_document(document), m_cursor(document), m_scale(96.0 / 72.0)
+        : m_document(document)
+        , m_cursor(document)
+        , m_scale(96.0 / 72.0)
     {
         m_document->setDefaultFont(baseFont());
         m_document->setDocumentMargin(0);
@@ -99,7 +102,8 @@ public:
     {
         QTextBlockFormat block;
         block.setBottomMargin(pt(8));
-        block.setProperty(QTextFormat::BlockTrailingHorizontalRulerWidth, QTextLength(QTextLength::PercentageLength, 100));
+        block.setProperty(QTextFormat::BlockTrailingHorizontalRulerWidth,
+                          QTextLength(QTextLength::PercentageLength, 100));
         QTextCharFormat format = m_normal;
         format.setFontPointSize(16);
         format.setFontWeight(QFont::Bold);
@@ -147,7 +151,8 @@ public:
     }
 
     // A grid with a navy header row (or, for `keyValue`, a shaded first column and no header).
-    void table(const QStringList &header, const QList<QList<QList<Span>>> &rows, const QList<qreal> &widths, bool keyValue = false)
+    void table(const QStringList &header, const QList<QList<QList<Span>>> &rows, const QList<qreal> &widths,
+               bool keyValue = false)
     {
         if (rows.isEmpty() && keyValue)
             return;
@@ -279,19 +284,19 @@ private:
 
 Span text(const QString &value)
 {
-    return {value, Span::Normal};
+    return { value, Span::Normal };
 }
 Span bold(const QString &value)
 {
-    return {value, Span::Bold};
+    return { value, Span::Bold };
 }
 Span muted(const QString &value)
 {
-    return {value, Span::Muted};
+    return { value, Span::Muted };
 }
 Span todo(const QString &what)
 {
-    return {RcaPdfWriter::placeholderMarker() + QLatin1Char(' ') + what, Span::Placeholder};
+    return { RcaPdfWriter::placeholderMarker() + QLatin1Char(' ') + what, Span::Placeholder };
 }
 Span orDash(const QString &value)
 {
@@ -329,160 +334,199 @@ std::unique_ptr<QTextDocument> RcaPdfWriter::document(const RcaReport &report)
     }
     if (services.isEmpty())
         services << todo(QStringLiteral("none found in the window; name them"));
-    const QList<Span> severity = report.severity ? QList<Span>{{report.severityLabel(), Span::Severity}, muted(QStringLiteral("  ·  highest alert severity"))}
-                                                 : QList<Span>{todo(QStringLiteral("severity"))};
-    b.table({}, {
-                    {{bold(QStringLiteral("Window"))}, {text(report.windowLabel())}},
-                    {{bold(QStringLiteral("Services affected"))}, services},
-                    {{bold(QStringLiteral("Severity"))}, severity},
-                    {{bold(QStringLiteral("Status"))}, {text(report.resolution)}},
-                    {{bold(QStringLiteral("Incident commander"))}, {todo(QStringLiteral("name"))}},
-                    {{bold(QStringLiteral("Authors"))}, {todo(QStringLiteral("names"))}},
-                    {{bold(QStringLiteral("Reviewers"))}, {todo(QStringLiteral("names"))}},
-                    {{bold(QStringLiteral("Generated"))},
-                     {text(RcaReport::dateTimeLabel(report.generatedAt) + QStringLiteral(" by Opsdeck")),
-                      muted(report.sources.isEmpty() ? QString() : QStringLiteral(" from ") + report.sources.join(QStringLiteral(", ")))}},
-                },
-            {26, 74}, true);
+    const QList<Span> severity = report.severity
+        ? QList<Span> { { report.severityLabel(), Span::Severity },
+                        muted(QStringLiteral("  ·  highest alert severity")) }
+        : QList<Span> { todo(QStringLiteral("severity")) };
+    b.table({},
+            {
+                { { bold(QStringLiteral("Window")) }, { text(report.windowLabel()) } },
+                { { bold(QStringLiteral("Services affected")) }, services },
+                { { bold(QStringLiteral("Severity")) }, severity },
+                { { bold(QStringLiteral("Status")) }, { text(report.resolution) } },
+                { { bold(QStringLiteral("Incident commander")) }, { todo(QStringLiteral("name")) } },
+                { { bold(QStringLiteral("Authors")) }, { todo(QStringLiteral("names")) } },
+                { { bold(QStringLiteral("Reviewers")) }, { todo(QStringLiteral("names")) } },
+                { { bold(QStringLiteral("Generated")) },
+                  { text(RcaReport::dateTimeLabel(report.generatedAt) + QStringLiteral(" by Opsdeck")),
+                    muted(report.sources.isEmpty()
+                              ? QString()
+                              : QStringLiteral(" from ") + report.sources.join(QStringLiteral(", "))) } },
+            },
+            { 26, 74 }, true);
 
     b.heading(QStringLiteral("Summary"));
-    b.paragraph({todo(QStringLiteral("what happened, who was affected and for how long, in two or three sentences."))});
+    b.paragraph({ todo(
+        QStringLiteral("what happened, who was affected and for how long, in two or three sentences.")) });
     b.figures({
-        {QStringLiteral("Time to detect"), text(optionalDuration(report.detectionSeconds()))},
-        {QStringLiteral("Time to resolve"), text(report.resolvedAt.isValid() ? optionalDuration(report.resolveSeconds()) : QStringLiteral("Unresolved"))},
-        {QStringLiteral("Alerts"), text(QString::number(report.alerts.size()))},
-        {QStringLiteral("Actions taken"), text(QString::number(report.actions.size()))},
+        { QStringLiteral("Time to detect"), text(optionalDuration(report.detectionSeconds())) },
+        { QStringLiteral("Time to resolve"),
+          text(report.resolvedAt.isValid() ? optionalDuration(report.resolveSeconds())
+                                           : QStringLiteral("Unresolved")) },
+        { QStringLiteral("Alerts"), text(QString::number(report.alerts.size())) },
+        { QStringLiteral("Actions taken"), text(QString::number(report.actions.size())) },
     });
-    b.bullet({bold(QStringLiteral("First fault: ")),
-              report.firstFaultAt.isValid() ? text(report.timeLabel(report.firstFaultAt) + QStringLiteral(" — ") + report.firstFault)
-                                            : muted(QStringLiteral("not recorded"))});
-    b.bullet({bold(QStringLiteral("First alert: ")),
-              report.firstAlertAt.isValid() ? text(report.timeLabel(report.firstAlertAt) + QStringLiteral(" — ") + report.firstAlert)
-                                            : muted(QStringLiteral("none"))});
-    b.bullet({bold(QStringLiteral("Resolved: ")),
-              text(report.resolvedAt.isValid() ? RcaReport::dateTimeLabel(report.resolvedAt) + QStringLiteral(" — ") + report.resolution
-                                               : report.resolution)});
+    b.bullet({ bold(QStringLiteral("First fault: ")),
+               report.firstFaultAt.isValid()
+                   ? text(report.timeLabel(report.firstFaultAt) + QStringLiteral(" — ") + report.firstFault)
+                   : muted(QStringLiteral("not recorded")) });
+    b.bullet({ bold(QStringLiteral("First alert: ")),
+               report.firstAlertAt.isValid()
+                   ? text(report.timeLabel(report.firstAlertAt) + QStringLiteral(" — ") + report.firstAlert)
+                   : muted(QStringLiteral("none")) });
+    b.bullet({ bold(QStringLiteral("Resolved: ")),
+               text(report.resolvedAt.isValid() ? RcaReport::dateTimeLabel(report.resolvedAt)
+                            + QStringLiteral(" — ") + report.resolution
+                                                : report.resolution) });
 
     b.heading(QStringLiteral("Detection"));
     if (report.alerts.isEmpty()) {
-        b.paragraph({muted(QStringLiteral("No alert was active in the window."))});
+        b.paragraph({ muted(QStringLiteral("No alert was active in the window.")) });
     } else {
         if (const auto seconds = report.detectionSeconds())
-            b.paragraph({text(QStringLiteral("The first alert was raised ")), bold(RcaReport::durationLabel(*seconds)),
-                         text(QStringLiteral(" after the first fault."))});
+            b.paragraph({ text(QStringLiteral("The first alert was raised ")),
+                          bold(RcaReport::durationLabel(*seconds)),
+                          text(QStringLiteral(" after the first fault.")) });
         QList<QList<QList<Span>>> rows;
         for (const Alert &alert : report.alerts) {
-            const QString ended = alert.ended.isValid()
-                ? report.timeLabel(alert.ended) + QStringLiteral(" (") + RcaReport::durationLabel(alert.since.secsTo(alert.ended)) + QLatin1Char(')')
-                : QStringLiteral("still active");
-            rows << QList<QList<Span>>{{text(report.timeLabel(alert.since))},
-                                       {text(ended)},
-                                       {{toString(alert.severity), Span::Severity}},
-                                       {text(alert.rule)},
-                                       {orDash(alert.service.name.isEmpty() ? QStringLiteral("estate") : alert.service.name)},
-                                       {orDash(alert.summary)},
-                                       {orDash(alert.acknowledgedBy)}};
+            const QString ended = alert.ended.isValid() ? report.timeLabel(alert.ended) + QStringLiteral(" (")
+                    + RcaReport::durationLabel(alert.since.secsTo(alert.ended)) + QLatin1Char(')')
+                                                        : QStringLiteral("still active");
+            rows << QList<QList<Span>> { { text(report.timeLabel(alert.since)) },
+                                         { text(ended) },
+                                         { { toString(alert.severity), Span::Severity } },
+                                         { text(alert.rule) },
+                                         { orDash(alert.service.name.isEmpty() ? QStringLiteral("estate")
+                                                                               : alert.service.name) },
+                                         { orDash(alert.summary) },
+                                         { orDash(alert.acknowledgedBy) } };
         }
-        b.table({QStringLiteral("Raised"), QStringLiteral("Ended"), QStringLiteral("Severity"), QStringLiteral("Rule"), QStringLiteral("Service"),
-                 QStringLiteral("Summary"), QStringLiteral("Ack.")},
-                rows, {9, 14, 10, 14, 14, 30, 9});
+        b.table({ QStringLiteral("Raised"), QStringLiteral("Ended"), QStringLiteral("Severity"),
+                  QStringLiteral("Rule"), QStringLiteral("Service"), QStringLiteral("Summary"),
+                  QStringLiteral("Ack.") },
+                rows, { 9, 14, 10, 14, 14, 30, 9 });
     }
-    b.paragraph({todo(QStringLiteral("how the incident was noticed, and whether the alerts were early and clear enough."))});
+    b.paragraph({ todo(QStringLiteral(
+        "how the incident was noticed, and whether the alerts were early and clear enough.")) });
 
     b.heading(QStringLiteral("Impact"));
     if (report.services.isEmpty())
-        b.paragraph({muted(QStringLiteral("No affected service was found in the window."))});
+        b.paragraph({ muted(QStringLiteral("No affected service was found in the window.")) });
     for (const ServiceKey &service : report.services) {
         const qint64 seconds = report.alertSecondsFor(service);
-        b.bullet({bold(RcaReport::serviceLabel(service)), text(QStringLiteral(": ")),
-                  seconds > 0 ? text(QStringLiteral("alerting for ") + RcaReport::durationLabel(seconds)) : muted(QStringLiteral("no alert"))});
+        b.bullet({ bold(RcaReport::serviceLabel(service)), text(QStringLiteral(": ")),
+                   seconds > 0 ? text(QStringLiteral("alerting for ") + RcaReport::durationLabel(seconds))
+                               : muted(QStringLiteral("no alert")) });
     }
-    b.paragraph({todo(QStringLiteral("who noticed what (users, requests failed, revenue, SLO budget spent)."))});
+    b.paragraph(
+        { todo(QStringLiteral("who noticed what (users, requests failed, revenue, SLO budget spent).")) });
 
     b.heading(QStringLiteral("Response timeline"));
     if (report.timeline.isEmpty()) {
-        b.paragraph({muted(QStringLiteral("Nothing was recorded in the window."))});
+        b.paragraph({ muted(QStringLiteral("Nothing was recorded in the window.")) });
     } else {
         QList<QList<QList<Span>>> rows;
         for (const TimelineEntry &entry : report.timeline) {
-            QList<Span> what{text(entry.title)};
+            QList<Span> what { text(entry.title) };
             if (!entry.detail.isEmpty())
                 what << muted(QStringLiteral(" — ") + entry.detail);
             const QString severityText = toString(entry.severity);
-            rows << QList<QList<Span>>{{text(report.timeLabel(entry.at))},
-                                       {text(toString(entry.kind))},
-                                       {entry.severity == TimelineEntry::Severity::Info ? muted(severityText) : Span{severityText, Span::Severity}},
-                                       {orDash(entry.service.name.isEmpty() ? QStringLiteral("estate") : entry.service.name)},
-                                       what};
+            rows << QList<QList<Span>> {
+                { text(report.timeLabel(entry.at)) },
+                { text(toString(entry.kind)) },
+                { entry.severity == TimelineEntry::Severity::Info ? muted(severityText)
+                                                                  : Span { severityText, Span::Severity } },
+                { orDash(entry.service.name.isEmpty() ? QStringLiteral("estate") : entry.service.name) },
+                what
+            };
         }
-        b.paragraph({muted(QStringLiteral("Times in UTC."))}, 0);
-        b.table({QStringLiteral("Time"), QStringLiteral("Kind"), QStringLiteral("Severity"), QStringLiteral("Service"), QStringLiteral("What happened")},
-                rows, {10, 10, 10, 14, 56});
+        b.paragraph({ muted(QStringLiteral("Times in UTC.")) }, 0);
+        b.table({ QStringLiteral("Time"), QStringLiteral("Kind"), QStringLiteral("Severity"),
+                  QStringLiteral("Service"), QStringLiteral("What happened") },
+                rows, { 10, 10, 10, 14, 56 });
     }
 
     b.heading(QStringLiteral("Root cause"));
     for (const DrillRun &run : report.drills) {
-        b.bullet({text(QStringLiteral("The fault was injected on purpose by the ")), bold(run.scenario), text(QStringLiteral(" drill into ")),
-                  text(RcaReport::serviceLabel(run.service)), text(QStringLiteral(" at ") + report.timeLabel(run.faultAt) + QStringLiteral(" (drill ")),
-                  text(run.status), text(QStringLiteral(")."))});
+        b.bullet({ text(QStringLiteral("The fault was injected on purpose by the ")), bold(run.scenario),
+                   text(QStringLiteral(" drill into ")), text(RcaReport::serviceLabel(run.service)),
+                   text(QStringLiteral(" at ") + report.timeLabel(run.faultAt) + QStringLiteral(" (drill ")),
+                   text(run.status), text(QStringLiteral(").")) });
     }
-    b.paragraph({todo(QStringLiteral("the underlying cause, and the contributing factors (five whys)."))});
+    b.paragraph({ todo(QStringLiteral("the underlying cause, and the contributing factors (five whys).")) });
 
     b.heading(QStringLiteral("Resolution"));
     if (report.actions.isEmpty()) {
-        b.paragraph({muted(QStringLiteral("No action was taken through Opsdeck in the window."))});
+        b.paragraph({ muted(QStringLiteral("No action was taken through Opsdeck in the window.")) });
     } else {
         QList<QList<QList<Span>>> rows;
         for (const RcaAction &action : report.actions) {
-            QList<Span> what{bold(action.action)};
+            QList<Span> what { bold(action.action) };
             if (!action.parameters.isEmpty())
                 what << muted(QStringLiteral(" ") + action.parameters);
-            QList<Span> result{{action.result, action.result == QLatin1String("failed") ? Span::Severity : Span::Normal}};
+            QList<Span> result {
+                { action.result, action.result == QLatin1String("failed") ? Span::Severity : Span::Normal }
+            };
             if (!action.detail.isEmpty())
                 result << muted(QStringLiteral(": ") + action.detail);
             if (!action.changes.isEmpty())
                 result << muted(QStringLiteral(" — ") + action.changes.join(QStringLiteral("; ")));
-            rows << QList<QList<Span>>{{text(report.timeLabel(action.startedAt))},
-                                       {text(report.timeLabel(action.finishedAt))},
-                                       {orDash(action.who)},
-                                       what,
-                                       {orDash(action.service.name + (action.track.isEmpty() ? QString() : QStringLiteral(" (") + action.track + QLatin1Char(')')))},
-                                       result};
+            rows << QList<QList<Span>> { { text(report.timeLabel(action.startedAt)) },
+                                         { text(report.timeLabel(action.finishedAt)) },
+                                         { orDash(action.who) },
+                                         what,
+                                         { orDash(action.service.name
+                                                  + (action.track.isEmpty() ? QString()
+                                                                            : QStringLiteral(" (")
+                                                             + action.track + QLatin1Char(')'))) },
+                                         result };
         }
-        b.table({QStringLiteral("Started"), QStringLiteral("Finished"), QStringLiteral("Who"), QStringLiteral("Action"), QStringLiteral("Target"),
-                 QStringLiteral("Result")},
-                rows, {10, 10, 12, 20, 16, 32});
+        b.table({ QStringLiteral("Started"), QStringLiteral("Finished"), QStringLiteral("Who"),
+                  QStringLiteral("Action"), QStringLiteral("Target"), QStringLiteral("Result") },
+                rows, { 10, 10, 12, 20, 16, 32 });
     }
     if (!report.drills.isEmpty()) {
         QList<QList<QList<Span>>> rows;
         for (const DrillRun &run : report.drills) {
-            const auto detected = run.detectedAt.isValid() && run.faultAt.isValid() ? std::optional<qint64>(run.faultAt.secsTo(run.detectedAt)) : std::nullopt;
-            const auto recovered =
-                run.recoveredAt.isValid() && run.faultAt.isValid() ? std::optional<qint64>(run.faultAt.secsTo(run.recoveredAt)) : std::nullopt;
-            rows << QList<QList<Span>>{{bold(run.scenario)},
-                                       {orDash(run.service.name)},
-                                       {text(report.timeLabel(run.faultAt))},
-                                       {text(optionalDuration(detected))},
-                                       {text(report.timeLabel(run.clearedAt))},
-                                       {text(optionalDuration(recovered))},
-                                       {text(run.status), muted(run.error.isEmpty() ? QString() : QStringLiteral(": ") + run.error)}};
+            const auto detected = run.detectedAt.isValid() && run.faultAt.isValid()
+                ? std::optional<qint64>(run.faultAt.secsTo(run.detectedAt))
+                : std::nullopt;
+            const auto recovered = run.recoveredAt.isValid() && run.faultAt.isValid()
+                ? std::optional<qint64>(run.faultAt.secsTo(run.recoveredAt))
+                : std::nullopt;
+            rows << QList<QList<Span>> { { bold(run.scenario) },
+                                         { orDash(run.service.name) },
+                                         { text(report.timeLabel(run.faultAt)) },
+                                         { text(optionalDuration(detected)) },
+                                         { text(report.timeLabel(run.clearedAt)) },
+                                         { text(optionalDuration(recovered)) },
+                                         { text(run.status),
+                                           muted(run.error.isEmpty() ? QString()
+                                                                     : QStringLiteral(": ") + run.error) } };
         }
-        b.paragraph({bold(QStringLiteral("Drills in the window"))}, 0);
-        b.table({QStringLiteral("Scenario"), QStringLiteral("Service"), QStringLiteral("Fault"), QStringLiteral("Detected after"), QStringLiteral("Cleared"),
-                 QStringLiteral("Recovered after"), QStringLiteral("Status")},
-                rows, {17, 15, 11, 13, 11, 13, 20});
+        b.paragraph({ bold(QStringLiteral("Drills in the window")) }, 0);
+        b.table({ QStringLiteral("Scenario"), QStringLiteral("Service"), QStringLiteral("Fault"),
+                  QStringLiteral("Detected after"), QStringLiteral("Cleared"),
+                  QStringLiteral("Recovered after"), QStringLiteral("Status") },
+                rows, { 17, 15, 11, 13, 11, 13, 20 });
     }
-    b.paragraph({todo(QStringLiteral("what fixed it, and what did not help."))});
+    b.paragraph({ todo(QStringLiteral("what fixed it, and what did not help.")) });
 
     b.heading(QStringLiteral("Prevention (action items)"));
     QList<QList<QList<Span>>> items;
-    const QStringList goals{QStringLiteral("prevent it happening again"), QStringLiteral("detect it sooner"), QStringLiteral("recover faster")};
+    const QStringList goals { QStringLiteral("prevent it happening again"),
+                              QStringLiteral("detect it sooner"), QStringLiteral("recover faster") };
     for (int i = 0; i < goals.size(); ++i)
-        items << QList<QList<Span>>{{text(QString::number(i + 1))}, {todo(goals[i])}, {todo(QStringLiteral("owner"))}, {todo(QStringLiteral("date"))},
-                                    {todo(QStringLiteral("ticket"))}};
-    b.table({QStringLiteral("#"), QStringLiteral("Action item"), QStringLiteral("Owner"), QStringLiteral("Due"), QStringLiteral("Tracking")}, items,
-            {3, 43, 18, 18, 18});
-    b.paragraph({muted(QStringLiteral("Prefilled by Opsdeck from what it recorded. Highlighted fields are for the people who ran the incident."))});
+        items << QList<QList<Span>> { { text(QString::number(i + 1)) },
+                                      { todo(goals[i]) },
+                                      { todo(QStringLiteral("owner")) },
+                                      { todo(QStringLiteral("date")) },
+                                      { todo(QStringLiteral("ticket")) } };
+    b.table({ QStringLiteral("#"), QStringLiteral("Action item"), QStringLiteral("Owner"),
+              QStringLiteral("Due"), QStringLiteral("Tracking") },
+            items, { 3, 43, 18, 18, 18 });
+    b.paragraph({ muted(QStringLiteral("Prefilled by Opsdeck from what it recorded. Highlighted fields are "
+                                       "for the people who ran the incident.")) });
     return document;
 }
 
@@ -491,18 +535,23 @@ Result<void> RcaPdfWriter::write(const RcaReport &report, const QString &path)
     QPrinter printer(QPrinter::HighResolution);
     printer.setOutputFormat(QPrinter::PdfFormat);
     printer.setOutputFileName(path);
-    printer.setPageLayout(QPageLayout(QPageSize(QPageSize::A4), QPageLayout::Portrait, QMarginsF(18, 16, 18, 12), QPageLayout::Millimeter));
+    printer.setPageLayout(QPageLayout(QPageSize(QPageSize::A4), QPageLayout::Portrait,
+                                      QMarginsF(18, 16, 18, 12), QPageLayout::Millimeter));
     printer.setDocName(plain(report.title));
     printer.setCreator(QStringLiteral("Opsdeck"));
 
     const qreal dpi = printer.resolution();
     std::unique_ptr<QTextDocument> document = RcaPdfWriter::document(report);
-    const auto pt = [dpi](qreal points) { return points * dpi / 72.0; };
+    const auto pt = [dpi](qreal points) {
+        return points * dpi / 72.0;
+    };
 
     QPainter painter;
     if (!painter.begin(&printer)) {
-        return tl::unexpected(Error{ErrorKind::Config, QStringLiteral("RCA PDF %1: cannot be written").arg(path),
-                                    QStringLiteral("Check that the folder exists and is writable."), {}});
+        return tl::unexpected(Error { ErrorKind::Config,
+                                      QStringLiteral("RCA PDF %1: cannot be written").arg(path),
+                                      QStringLiteral("Check that the folder exists and is writable."),
+                                      {} });
     }
     // The body leaves room for the footer (a rule, the title and "Page n of m") inside the margins.
     const QRectF page = printer.pageRect(QPrinter::DevicePixel);
@@ -534,14 +583,19 @@ Result<void> RcaPdfWriter::write(const RcaReport &report, const QString &path)
         painter.drawLine(QPointF(0, top), QPointF(page.width(), top));
         painter.setPen(Muted);
         const QRectF line(0, top + pt(3), page.width(), pt(12));
-        const QString left = painter.fontMetrics().elidedText(QStringLiteral("Opsdeck RCA · ") + plain(report.title), Qt::ElideRight, int(page.width() * 0.7));
+        const QString left = painter.fontMetrics().elidedText(
+            QStringLiteral("Opsdeck RCA · ") + plain(report.title), Qt::ElideRight, int(page.width() * 0.7));
         painter.drawText(line, Qt::AlignLeft | Qt::AlignVCenter, left);
-        painter.drawText(line, Qt::AlignRight | Qt::AlignVCenter, QStringLiteral("Page %1 of %2").arg(index + 1).arg(pages));
+        painter.drawText(line, Qt::AlignRight | Qt::AlignVCenter,
+                         QStringLiteral("Page %1 of %2").arg(index + 1).arg(pages));
         painter.restore();
     }
     if (!painter.end() || printer.printerState() == QPrinter::Error || QFileInfo(path).size() == 0) {
-        return tl::unexpected(Error{ErrorKind::Config, QStringLiteral("RCA PDF %1: writing failed").arg(path),
-                                    QStringLiteral("Check the free space and the permissions of the folder."), {}});
+        return tl::unexpected(
+            Error { ErrorKind::Config,
+                    QStringLiteral("RCA PDF %1: writing failed").arg(path),
+                    QStringLiteral("Check the free space and the permissions of the folder."),
+                    {} });
     }
     return {};
 }

@@ -7,21 +7,21 @@
 #include "alertlog.h"
 #include "journal.h"
 #include "mainwindow.h"
-#include "servicestore.h"
-#include "sourcelistmodel.h"
 #include "rcaexportdialog.h"
 #include "rcamarkdown.h"
 #include "rcapdfwriter.h"
 #include "rcareport.h"
+#include "servicestore.h"
+#include "sourcelistmodel.h"
 
 #include <QAbstractItemView>
 #include <QAction>
-#include <QMenuBar>
 #include <QComboBox>
 #include <QDateTimeEdit>
 #include <QFile>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenuBar>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
@@ -38,15 +38,19 @@ QString run(const QString &program, const QStringList &arguments)
 {
     QProcess process;
     process.start(program, arguments);
-    if (!process.waitForFinished(30000) || process.exitStatus() != QProcess::NormalExit || process.exitCode() != 0)
-        return QStringLiteral("<%1 failed: %2>").arg(program, QString::fromUtf8(process.readAllStandardError()));
+    if (!process.waitForFinished(30000) || process.exitStatus() != QProcess::NormalExit
+        || process.exitCode() != 0)
+        return QStringLiteral("<%1 failed: %2>")
+            .arg(program, QString::fromUtf8(process.readAllStandardError()));
     return QString::fromUtf8(process.readAllStandardOutput());
 }
 
 // pdftotext in reading order; whitespace collapsed so phrases match across wrapped lines.
 QString pdfText(const QString &path)
 {
-    return run(QStringLiteral("pdftotext"), {QStringLiteral("-enc"), QStringLiteral("UTF-8"), path, QStringLiteral("-")}).simplified();
+    return run(QStringLiteral("pdftotext"),
+               { QStringLiteral("-enc"), QStringLiteral("UTF-8"), path, QStringLiteral("-") })
+        .simplified();
 }
 
 QList<QTextFragment> fragments(const QTextDocument &document)
@@ -98,11 +102,13 @@ void tst_RcaExport::pdfIsAValidA4DocumentWithTheFacts()
         md.write(RcaMarkdown::write(RcaReport::build(inputs())).toUtf8());
     }
 
-    const QString info = run(QStringLiteral("pdfinfo"), {path});
+    const QString info = run(QStringLiteral("pdfinfo"), { path });
     QVERIFY2(info.contains(QLatin1String("(A4)")), qPrintable(info));
     QVERIFY2(info.simplified().contains(QLatin1String("Creator: Opsdeck")), qPrintable(info));
-    QVERIFY(info.simplified().contains(QStringLiteral("Title: Incident: productservice — 2026-11-26 08:12 UTC")));
-    QVERIFY2(info.simplified().contains(QStringLiteral("Pages: 2")), qPrintable(info)); // header, summary, tables: two pages
+    QVERIFY(
+        info.simplified().contains(QStringLiteral("Title: Incident: productservice — 2026-11-26 08:12 UTC")));
+    QVERIFY2(info.simplified().contains(QStringLiteral("Pages: 2")),
+             qPrintable(info)); // header, summary, tables: two pages
 
     const QString text = pdfText(path);
     for (const QString &expected : {
@@ -113,7 +119,8 @@ void tst_RcaExport::pdfIsAValidA4DocumentWithTheFacts()
              QStringLiteral("Critical"),
              // the fault, the alert, the actions
              QStringLiteral("Drill database-failure injected into productservice (sim/shop)"),
-             QStringLiteral("breaker-open on productservice (sim/shop): Breaker products-db is Open on stable"),
+             QStringLiteral(
+                 "breaker-open on productservice (sim/shop): Breaker products-db is Open on stable"),
              QStringLiteral("Breaker products-db Closed → Open"),
              QStringLiteral("restart"),
              QStringLiteral("aks-admin"),
@@ -132,15 +139,17 @@ void tst_RcaExport::pdfIsAValidA4DocumentWithTheFacts()
              QStringLiteral("Page 1 of"),
          }) {
         // Cells wrap anywhere (also at a '/'): compare without the spaces.
-        QVERIFY2(QString(text).remove(QLatin1Char(' ')).contains(QString(expected).remove(QLatin1Char(' '))), qPrintable(expected));
+        QVERIFY2(QString(text).remove(QLatin1Char(' ')).contains(QString(expected).remove(QLatin1Char(' '))),
+                 qPrintable(expected));
     }
     QVERIFY(!text.contains(QLatin1String("source-down"))); // outside the window
 
     // Many timeline rows run onto a second page, which is numbered too.
     RcaReport::Inputs in = inputs();
     for (int i = 0; i < 80; ++i) {
-        in.timeline << entry(at(8, 20).addSecs(i * 20), TimelineEntry::Kind::Event, TimelineEntry::Severity::Warning, product(),
-                             QStringLiteral("Event %1").arg(i), QStringLiteral("Back-off restarting failed container"), QStringLiteral("k8s"),
+        in.timeline << entry(at(8, 20).addSecs(i * 20), TimelineEntry::Kind::Event,
+                             TimelineEntry::Severity::Warning, product(), QStringLiteral("Event %1").arg(i),
+                             QStringLiteral("Back-off restarting failed container"), QStringLiteral("k8s"),
                              QStringLiteral("ev%1").arg(i));
     }
     const QString longPath = m_dir.filePath(QStringLiteral("long.pdf"));
@@ -176,7 +185,8 @@ void tst_RcaExport::pdfKeepsHostileTextAsText()
     for (const QTextFragment &fragment : fragments(*document)) {
         QVERIFY(!fragment.charFormat().isAnchor());
         QVERIFY(!fragment.charFormat().isImageFormat());
-        QVERIFY(fragment.charFormat().fontWeight() != QFont::Bold || !fragment.text().contains(QLatin1String("bold")));
+        QVERIFY(fragment.charFormat().fontWeight() != QFont::Bold
+                || !fragment.text().contains(QLatin1String("bold")));
     }
     const QString plain = document->toPlainText();
     QVERIFY(plain.contains(QLatin1String("<b>bold</b><script>alert(1)</script>")));
@@ -187,7 +197,9 @@ void tst_RcaExport::pdfKeepsHostileTextAsText()
     if (const QString keep = qEnvironmentVariable("OPSDECK_RCA_SAMPLE_DIR"); !keep.isEmpty())
         QFile::copy(path, keep + QStringLiteral("/hostile.pdf"));
     // A long cell wraps anywhere: compare without the spaces.
-    QVERIFY(pdfText(path).remove(QLatin1Char(' ')).contains(QLatin1String("<b>bold</b><script>alert(1)</script>")));
+    QVERIFY(pdfText(path)
+                .remove(QLatin1Char(' '))
+                .contains(QLatin1String("<b>bold</b><script>alert(1)</script>")));
 }
 
 void tst_RcaExport::markdownRendersHostileTextAsText()
@@ -204,11 +216,13 @@ void tst_RcaExport::markdownRendersHostileTextAsText()
     for (const QTextFragment &fragment : fragments(rendered)) {
         QVERIFY2(!fragment.charFormat().isAnchor(), qPrintable(fragment.text()));
         QVERIFY(!fragment.charFormat().isImageFormat());
-        if (fragment.text().contains(QLatin1String("bold")) && fragment.text().contains(QLatin1String("script")))
+        if (fragment.text().contains(QLatin1String("bold"))
+            && fragment.text().contains(QLatin1String("script")))
             QVERIFY(fragment.charFormat().fontWeight() != QFont::Bold);
     }
     const QString plain = rendered.toPlainText();
-    QVERIFY2(plain.contains(QLatin1String("<script>alert(1)</script> [click](http://x) ![img](http://x/i.png) | extra | **bold** `code` # heading")),
+    QVERIFY2(plain.contains(QLatin1String("<script>alert(1)</script> [click](http://x) "
+                                          "![img](http://x/i.png) | extra | **bold** `code` # heading")),
              qPrintable(plain));
     QVERIFY(plain.contains(QLatin1String("[me](javascript:alert(1))")));
     QVERIFY(plain.contains(QLatin1String("](http://x)")));
@@ -218,14 +232,16 @@ void tst_RcaExport::markdownRendersHostileTextAsText()
 
 void tst_RcaExport::pdfToAnUnwritablePathFails()
 {
-    const Result<void> written = RcaPdfWriter::write(RcaReport::build(inputs()), m_dir.filePath(QStringLiteral("missing/folder/rca.pdf")));
+    const Result<void> written = RcaPdfWriter::write(
+        RcaReport::build(inputs()), m_dir.filePath(QStringLiteral("missing/folder/rca.pdf")));
     QVERIFY(!written);
     QVERIFY(written.error().message.contains(QLatin1String("missing/folder/rca.pdf")));
 }
 
 void tst_RcaExport::dialogDefaultsAndNames()
 {
-    RcaExportDialog dialog([](const QDateTime &, const QDateTime &) -> Result<RcaReport::Inputs> { return inputs(); });
+    RcaExportDialog dialog(
+        [](const QDateTime &, const QDateTime &) -> Result<RcaReport::Inputs> { return inputs(); });
     // The last hour, ending now.
     QCOMPARE(dialog.from().secsTo(dialog.to()), 3600);
     QVERIFY(qAbs(dialog.to().secsTo(QDateTime::currentDateTimeUtc())) < 60);
@@ -278,7 +294,8 @@ void tst_RcaExport::dialogExportsMarkdownAndPdf()
 void tst_RcaExport::dialogShowsErrors()
 {
     RcaExportDialog dialog([](const QDateTime &, const QDateTime &) -> Result<RcaReport::Inputs> {
-        return tl::unexpected(Error{ErrorKind::Config, QStringLiteral("journal.sqlite: locked"), QStringLiteral("Try again."), {}});
+        return tl::unexpected(Error {
+            ErrorKind::Config, QStringLiteral("journal.sqlite: locked"), QStringLiteral("Try again."), {} });
     });
     dialog.setOutputPath(m_dir.filePath(QStringLiteral("never.md")));
     QVERIFY(!dialog.exportReport());
@@ -334,7 +351,8 @@ void tst_RcaExport::fileMenuExportsFromTheJournal()
     QVERIFY(md.open(QIODevice::ReadOnly));
     const QString text = QString::fromUtf8(md.readAll());
     QVERIFY(text.contains(QStringLiteral("breaker-open on productservice")));
-    QVERIFY(text.contains(QStringLiteral("Alert breaker-open")) || text.contains(QStringLiteral("| alert |")));
+    QVERIFY(text.contains(QStringLiteral("Alert breaker-open"))
+            || text.contains(QStringLiteral("| alert |")));
     dialog->close();
 }
 

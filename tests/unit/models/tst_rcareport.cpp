@@ -16,6 +16,7 @@ class tst_RcaReport : public QObject
 private Q_SLOTS:
     void derivedFactsFromADrill();
     void derivedFactsWithoutADrill();
+    void drillDetectionWithoutTheAlertLog();
     void windowFiltering();
     void timelineIsOrderedAndDeduplicated();
     void actionsListed();
@@ -54,6 +55,20 @@ void tst_RcaReport::derivedFactsWithoutADrill()
     QCOMPARE(report.resolveSeconds(), std::optional<qint64>(4 * 60 + 10));
 }
 
+void tst_RcaReport::drillDetectionWithoutTheAlertLog()
+{
+    RcaReport::Inputs in = inputs(true);
+    in.alerts.clear();
+    const RcaReport report = RcaReport::build(in);
+    QCOMPARE(report.firstAlertAt, at(8, 12, 41));
+    QCOMPARE(report.firstAlert,
+             QStringLiteral(
+                 "breaker-open:sim/shop/productservice raised (detected by the database-failure drill)"));
+    QCOMPARE(report.detectionSeconds(), std::optional<qint64>(38));
+    QCOMPARE(report.resolvedAt, at(8, 16, 30)); // the drill recovered
+    QCOMPARE(report.resolution, QStringLiteral("The service recovered"));
+}
+
 void tst_RcaReport::windowFiltering()
 {
     const RcaReport report = RcaReport::build(inputs());
@@ -90,8 +105,10 @@ void tst_RcaReport::timelineIsOrderedAndDeduplicated()
     QCOMPARE(report.timeline.constFirst().title, QStringLiteral("cartservice stable replicas 2 → 3"));
     // Entries without a reference are never merged.
     RcaReport::Inputs in = inputs();
-    in.timeline << entry(at(8, 30), TimelineEntry::Kind::Event, TimelineEntry::Severity::Info, product(), QStringLiteral("a"), {}, {}, {})
-                << entry(at(8, 30), TimelineEntry::Kind::Event, TimelineEntry::Severity::Info, product(), QStringLiteral("a"), {}, {}, {});
+    in.timeline << entry(at(8, 30), TimelineEntry::Kind::Event, TimelineEntry::Severity::Info, product(),
+                         QStringLiteral("a"), {}, {}, {})
+                << entry(at(8, 30), TimelineEntry::Kind::Event, TimelineEntry::Severity::Info, product(),
+                         QStringLiteral("a"), {}, {}, {});
     QCOMPARE(RcaReport::build(in).timeline.size(), report.timeline.size() + 2);
 }
 
@@ -110,12 +127,13 @@ void tst_RcaReport::actionsListed()
     const RcaAction &scale = report.actions[1];
     QCOMPARE(scale.journalId, 42);
     QCOMPARE(scale.parameters, QStringLiteral("replicas=4"));
-    QCOMPARE(scale.changes, QStringList{QStringLiteral("Deployment/productservice spec.replicas: 2 → 4")});
+    QCOMPARE(scale.changes, QStringList { QStringLiteral("Deployment/productservice spec.replicas: 2 → 4") });
 
     // A failed action reports its error as the detail.
     RcaReport::Inputs in = inputs();
     in.journal[1].status = JournalStatus::Failed;
-    in.journal[1].error = Error{ErrorKind::Forbidden, QStringLiteral("deployments.apps is forbidden"), {}, {}};
+    in.journal[1].error
+        = Error { ErrorKind::Forbidden, QStringLiteral("deployments.apps is forbidden"), {}, {} };
     const RcaReport failed = RcaReport::build(in);
     QCOMPARE(failed.actions[0].result, QStringLiteral("failed"));
     QCOMPARE(failed.actions[0].detail, QStringLiteral("deployments.apps is forbidden"));
@@ -125,15 +143,15 @@ void tst_RcaReport::affectedServicesAndSeverity()
 {
     const RcaReport report = RcaReport::build(inputs());
     // cartservice only scaled (Info) in the window, and its Degraded came after it: not affected.
-    QCOMPARE(report.services, QList<ServiceKey>{product()});
+    QCOMPARE(report.services, QList<ServiceKey> { product() });
     QCOMPARE(report.severity, std::optional<Alert::Severity>(Alert::Severity::Critical));
     QCOMPARE(report.severityLabel(), QStringLiteral("Critical"));
 
     RcaReport::Inputs in = inputs();
-    in.services = {cart()};
+    in.services = { cart() };
     in.alerts.removeAt(1); // only the warning left
     const RcaReport named = RcaReport::build(in);
-    QCOMPARE(named.services, (QList<ServiceKey>{cart(), product()}));
+    QCOMPARE(named.services, (QList<ServiceKey> { cart(), product() }));
     QCOMPARE(named.severityLabel(), QStringLiteral("Warning"));
     QCOMPARE(named.title, QStringLiteral("Incident: cartservice, productservice — 2026-11-26 08:12 UTC"));
 }
