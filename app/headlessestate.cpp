@@ -7,12 +7,15 @@
 #include "kubeconfigloader.h"
 
 #include <QSettings>
+#include <QTimer>
 
 namespace Opsdeck {
 
 namespace {
 
 const QString KubernetesPlugin = QStringLiteral("kubernetes");
+// The kubernetes source reads /health every 15 s once the Services are listed: a first round fits in this.
+constexpr std::chrono::milliseconds HealthGrace{25'000};
 const QStringList AzurePlugins{QStringLiteral("appinsights"), QStringLiteral("costmanagement"), QStringLiteral("azuresql")};
 
 QString describe(const Error &error)
@@ -189,6 +192,19 @@ void HeadlessEstate::onSourceStatus(const QString &sourceId, const SourceStatus 
     checkSynced();
 }
 
+bool HeadlessEstate::healthRead() const
+{
+    // The store publishes its rows on its own tick, after the listing: no rows yet is not "all read".
+    if (m_store.serviceCount() == 0)
+        return false;
+    for (int row = 0; row < m_store.serviceCount(); ++row) {
+        const ServiceSummary s = m_store.serviceAt(row);
+        if (s.key.context == context() && s.pods > 0 && !s.reportStatus && s.reportError.isEmpty())
+            return false;
+    }
+    return true;
+}
+
 void HeadlessEstate::fail(const Error &error)
 {
     if (m_failed || m_synced)
@@ -215,6 +231,14 @@ void HeadlessEstate::checkSynced()
             return;
     }
     if (m_sources.isEmpty())
+        return;
+    // The health reports (breakers, health) come from a poller that starts once the Services are listed:
+    // wait for every service's first report, at most HealthGrace after the listing.
+    if (!m_listedAt.isValid()) {
+        m_listedAt.start();
+        QTimer::singleShot(HealthGrace, this, &HeadlessEstate::checkSynced);
+    }
+    if (!m_listedAt.hasExpired(HealthGrace.count()) && !healthRead())
         return;
     m_synced = true;
     m_store.flush();

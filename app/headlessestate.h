@@ -5,7 +5,8 @@
 // appinsights, costmanagement, azuresql — when --azure-config is given) on a SourceHost, and feeds
 // ServiceStore, TelemetryStore, CostStore and the AlertEngine as the app does (source statuses with their
 // poll intervals included). synced() once: the kubernetes source has listed every kind the one-shot modes
-// require (Application::requiredKinds()) and each Azure source has answered (Ok, Degraded or Down) —
+// require (Application::requiredKinds()), every service's first /health read is in (at most 25 s more),
+// and each Azure source has answered (Ok, Degraded or Down) —
 // or failed(error) when the kubeconfig, the context or the kubernetes source is unusable.
 // After synced() the sources keep running: a caller that waits (a drill) sees the stores move on.
 
@@ -19,6 +20,7 @@
 #include "sourcehost.h"
 #include "telemetrystore.h"
 
+#include <QElapsedTimer>
 #include <QHash>
 #include <QObject>
 #include <QSet>
@@ -85,6 +87,7 @@ private:
     void fail(const Error &error);
     void onSourceStatus(const QString &sourceId, const SourceStatus &status);
     void checkSynced();
+    bool healthRead() const; // every service with pods has had its first /health read (or its failure)
 
     GlobalOptions m_options;
     PluginLoader m_plugins;
@@ -97,6 +100,7 @@ private:
     std::optional<ClusterConnection> m_connection;
     QString m_kubeconfigFile;
     QList<Source> m_sources;
+    QElapsedTimer m_listedAt; // when the kinds were first all listed
     bool m_started = false;
     bool m_synced = false;
     bool m_failed = false;

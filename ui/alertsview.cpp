@@ -82,7 +82,11 @@ AlertsView::AlertsView(AlertEngine *engine, AlertLog *log, QWidget *parent, cons
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, &AlertsView::updateButtons);
 
     // A reload resets the rows: keep the selection by alert id.
-    connect(m_model, &QAbstractItemModel::modelAboutToBeReset, this, [this] { m_keptSelection = selectedIds(); });
+    connect(m_model, &QAbstractItemModel::modelAboutToBeReset, this, [this] {
+        m_keptSelection.clear();
+        for (const QModelIndex &index : m_table->selectionModel()->selectedRows())
+            m_keptSelection << index.data(AlertTableModel::AlertIdRole).toString();
+    });
     connect(m_model, &AlertTableModel::reloaded, this, [this] {
         for (const QString &id : std::as_const(m_keptSelection)) {
             const int row = m_model->rowOf(id);

@@ -57,7 +57,7 @@ private:
     QPointer<QWidget> m_window;
     NotificationPolicy m_policy;
     QSystemTrayIcon *m_tray = nullptr;
-    QMenu *m_menu = nullptr;
+    QPointer<QMenu> m_menu; // parented to the window (a menu needs a widget parent)
     QList<Alert> m_raised; // since the last flush
     QTimer m_batch;
     QString m_toolTip;

@@ -98,6 +98,7 @@ private Q_SLOTS:
             settings.sync();
             QVERIFY2(settings.fileName().startsWith(m_dir.path()), qPrintable(settings.fileName()));
         }
+        QVERIFY(QDir().mkpath(m_dir.filePath(QStringLiteral("sim"))));
         m_sim = std::make_unique<SimProcess>(QStringLiteral(OPSDECK_SIM_PATH), m_dir.filePath(QStringLiteral("sim")));
         SimProcess::Options options;
         options.speed = 20;
