@@ -205,9 +205,20 @@ void DatabasePane::updateRestoreAvailability()
     m_restoreButton->setVisible(offered);
     m_restoreAction->setEnabled(offered && !m_service.name.isEmpty());
     const bool known = m_store && !m_store->databasesFor(m_service.name).isEmpty();
-    m_restoreButton->setEnabled(offered && !m_service.name.isEmpty() && known);
-    m_restoreButton->setToolTip(known ? tr("Restore a database of %1 to a point in time").arg(m_service.name)
-                                      : tr("No database of this service is known yet"));
+    // The azuresql plugin's provider arrives with the Azure session; until then say so rather than fail
+    // later.
+    bool provided = false;
+    if (offered && !m_service.name.isEmpty()) {
+        for (const ActionDescriptor &action : m_actions->actionsFor(m_service))
+            provided = provided || action.id == RestoreAction;
+    }
+    m_restoreButton->setEnabled(offered && !m_service.name.isEmpty() && known && provided);
+    m_restoreButton->setToolTip(!known ? tr("No database of this service is known yet")
+                                    : !provided
+                                    ? tr("No plugin offers the restore for %1 yet (the Azure SQL plugin "
+                                         "needs a signed-in Azure session)")
+                                          .arg(m_service.name)
+                                    : tr("Restore a database of %1 to a point in time").arg(m_service.name));
 }
 
 void DatabasePane::refresh()

@@ -328,6 +328,16 @@ void tst_DatabasePane::readOnlyHidesTheRestore()
     QVERIFY(acting.restoreButton()->isEnabled());
     QCOMPARE(acting.restoreButton()->accessibleName(), QStringLiteral("Restore to a point in time"));
     QCOMPARE(acting.restoreAction()->shortcut(), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_B));
+
+    // Without a plugin offering restore-db (no Azure session yet) the button says why instead.
+    ActionService bare(*m_journal);
+    DatabasePane waiting(m_store.get(), m_clock);
+    waiting.setActions(&bare, m_journal.get(), false);
+    waiting.setService(productservice());
+    waiting.show();
+    QVERIFY(waiting.restoreButton()->isVisible());
+    QVERIFY(!waiting.restoreButton()->isEnabled());
+    QVERIFY(waiting.restoreButton()->toolTip().contains(QStringLiteral("No plugin offers the restore")));
 }
 
 void tst_DatabasePane::restoreOpensTheRunbookForTheSelectedDatabase()
