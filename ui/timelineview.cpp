@@ -6,6 +6,7 @@
 
 #include <QAbstractItemView>
 #include <QComboBox>
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -101,9 +102,7 @@ TimelineView::TimelineView(TimelineModel *model, QWidget *parent)
     m_table->setWordWrap(false);
     m_table->horizontalHeader()->setSectionResizeMode(TimelineModel::TitleColumn, QHeaderView::Interactive);
     m_table->horizontalHeader()->setStretchLastSection(true);
-    m_table->setColumnWidth(TimelineModel::TimeColumn,
-                            fontMetrics().horizontalAdvance(QStringLiteral("0000-00-00 00:00:00")) + 16);
-    m_table->setColumnWidth(TimelineModel::TitleColumn, fontMetrics().averageCharWidth() * 48);
+    sizeColumns();
 
     auto *split = new QSplitter(Qt::Vertical, this);
     split->addWidget(m_strip);
@@ -160,6 +159,31 @@ TimelineView::TimelineView(TimelineModel *model, QWidget *parent)
 
     m_proxy->setTimeRange(m_strip->visibleFrom(), {});
     updateRangeLabel();
+}
+
+void TimelineView::changeEvent(QEvent *event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::FontChange)
+        sizeColumns(); // the war room's large type needs wider columns
+}
+
+void TimelineView::sizeColumns()
+{
+    m_table->horizontalHeader()->setFont(font());
+    const QFontMetrics metrics(font());
+    const int pad = metrics.averageCharWidth() * 2;
+    m_table->setColumnWidth(TimelineModel::TimeColumn,
+                            metrics.horizontalAdvance(QStringLiteral("0000-00-00 00:00:00")) + pad);
+    m_table->setColumnWidth(
+        TimelineModel::KindColumn,
+        metrics.horizontalAdvance(TimelineModel::kindLabel(TimelineEntry::Kind::CanaryWeight)) + pad);
+    m_table->setColumnWidth(TimelineModel::SeverityColumn,
+                            metrics.horizontalAdvance(QStringLiteral("Critical")) + pad);
+    m_table->setColumnWidth(TimelineModel::ServiceColumn,
+                            metrics.horizontalAdvance(QStringLiteral("notificationservice")) + pad);
+    m_table->setColumnWidth(TimelineModel::TitleColumn, metrics.averageCharWidth() * 52);
+    m_table->verticalHeader()->setDefaultSectionSize(metrics.height() + 6);
 }
 
 void TimelineView::refreshServices()

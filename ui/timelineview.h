@@ -55,7 +55,11 @@ Q_SIGNALS:
     void entryActivated(const Opsdeck::ServiceKey &service, const QDateTime &at,
                         Opsdeck::TimelineEntry::Kind kind);
 
+protected:
+    void changeEvent(QEvent *event) override;
+
 private:
+    void sizeColumns();
     void refreshServices();
     void activateSourceRow(int sourceRow);
     void activate(const QModelIndex &proxyIndex);
