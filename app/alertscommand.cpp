@@ -46,16 +46,17 @@ QString humanTable(const QList<Alert> &alerts, const QDateTime &now)
 {
     if (alerts.isEmpty())
         return QObject::tr("No active alerts.\n");
-    const QStringList header{QObject::tr("SEVERITY"), QObject::tr("RULE"), QObject::tr("SERVICE"), QObject::tr("SINCE"),
-                             QObject::tr("SUMMARY")};
-    QList<QStringList> rows{header};
+    const QStringList header { QObject::tr("SEVERITY"), QObject::tr("RULE"), QObject::tr("SERVICE"),
+                               QObject::tr("SINCE"), QObject::tr("SUMMARY") };
+    QList<QStringList> rows { header };
     for (const Alert &a : alerts) {
-        QString since = Format::rfc3339(a.since) + QStringLiteral(" (") + Format::ago(a.since, now) + QLatin1Char(')');
+        QString since
+            = Format::rfc3339(a.since) + QStringLiteral(" (") + Format::ago(a.since, now) + QLatin1Char(')');
         QString summary = a.summary;
         summary.replace(QLatin1Char('\n'), QLatin1Char(' '));
         if (!a.acknowledgedBy.isEmpty())
             summary += QObject::tr(" [acknowledged by %1]").arg(a.acknowledgedBy);
-        rows << QStringList{toString(a.severity).toUpper(), a.rule, serviceText(a), since, summary};
+        rows << QStringList { toString(a.severity).toUpper(), a.rule, serviceText(a), since, summary };
     }
     QList<qsizetype> widths(header.size(), 0);
     for (const QStringList &row : rows) {
@@ -79,19 +80,25 @@ int runAlertsCommand(const QStringList &arguments)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
-        "Print the active alerts of the estate after one sync: the context's Kubernetes objects and health reports, "
-        "and with --azure-config the Application Insights, Cost Management and Azure SQL sources. Rules that must "
-        "hold for a while (hpa-at-max, pods-not-ready, health-*) count from when the data dates the condition "
+        "Print the active alerts of the estate after one sync: the context's Kubernetes objects and health "
+        "reports, "
+        "and with --azure-config the Application Insights, Cost Management and Azure SQL sources. Rules that "
+        "must "
+        "hold for a while (hpa-at-max, pods-not-ready, health-*) count from when the data dates the "
+        "condition "
         "(an open circuit breaker's transition); otherwise give them --wait seconds. See docs/alerts.md."));
     parser.addHelpOption();
     GlobalOptions::addTo(parser);
     parser.addOptions({
-        QCommandLineOption(QStringLiteral("wait"),
-                           QStringLiteral("After the sync, keep watching this many seconds so rules with a duration can raise "
-                                          "(default 0)."),
-                           QStringLiteral("SECONDS"), QStringLiteral("0")),
-        QCommandLineOption(QStringLiteral("timeout"), QStringLiteral("Give up when the sources have not synced within this many "
-                                                                     "seconds (default 120)."),
+        QCommandLineOption(
+            QStringLiteral("wait"),
+            QStringLiteral(
+                "After the sync, keep watching this many seconds so rules with a duration can raise "
+                "(default 0)."),
+            QStringLiteral("SECONDS"), QStringLiteral("0")),
+        QCommandLineOption(QStringLiteral("timeout"),
+                           QStringLiteral("Give up when the sources have not synced within this many "
+                                          "seconds (default 120)."),
                            QStringLiteral("SECONDS"), QStringLiteral("120")),
     });
     if (!parser.parse(arguments)) {
@@ -103,7 +110,9 @@ int runAlertsCommand(const QStringList &arguments)
         return ExitCode::Done;
     }
     if (!parser.positionalArguments().isEmpty()) {
-        printDiagnostic(Command, QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().constFirst()));
+        printDiagnostic(
+            Command,
+            QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().constFirst()));
         return ExitCode::Usage;
     }
     const Result<GlobalOptions> global = GlobalOptions::read(parser);
@@ -124,7 +133,8 @@ int runAlertsCommand(const QStringList &arguments)
     }
 
     // The sources' own warnings would repeat what the alerts (source-down) say.
-    QLoggingCategory::setFilterRules(QStringLiteral("opsdeck.*.debug=false\nopsdeck.*.info=false\nopsdeck.*.warning=false"));
+    QLoggingCategory::setFilterRules(
+        QStringLiteral("opsdeck.*.debug=false\nopsdeck.*.info=false\nopsdeck.*.warning=false"));
     HeadlessEstate estate(*global);
     if (const Result<void> started = estate.start(); !started) {
         printDiagnostic(Command, describe(started.error()));
@@ -136,9 +146,10 @@ int runAlertsCommand(const QStringList &arguments)
     QTimer timeout;
     timeout.setSingleShot(true);
     QObject::connect(&timeout, &QTimer::timeout, &loop, [&] {
-        printDiagnostic(Command, QStringLiteral("the sources did not sync within %1 s: %2 (try --timeout)")
-                                     .arg(timeoutSeconds)
-                                     .arg(estate.pendingDescription()));
+        printDiagnostic(Command,
+                        QStringLiteral("the sources did not sync within %1 s: %2 (try --timeout)")
+                            .arg(timeoutSeconds)
+                            .arg(estate.pendingDescription()));
         exitCode = ExitCode::Failed;
         loop.quit();
     });
@@ -166,13 +177,15 @@ int runAlertsCommand(const QStringList &arguments)
     QList<Alert> alerts = estate.alerts().active();
     if (!global->ns.isEmpty()) {
         // --namespace narrows the services; estate-wide and budget alerts (no namespace) stay.
-        alerts.removeIf([&](const Alert &a) { return !a.service.ns.isEmpty() && a.service.ns != global->ns; });
+        alerts.removeIf(
+            [&](const Alert &a) { return !a.service.ns.isEmpty() && a.service.ns != global->ns; });
     }
     if (global->json) {
         QJsonArray array;
         for (const Alert &a : std::as_const(alerts))
             array.append(toJson(a));
-        print(QString::fromUtf8(QJsonDocument(QJsonObject{{QStringLiteral("alerts"), array}}).toJson(QJsonDocument::Indented)));
+        print(QString::fromUtf8(QJsonDocument(QJsonObject { { QStringLiteral("alerts"), array } })
+                                    .toJson(QJsonDocument::Indented)));
     } else {
         print(humanTable(alerts, QDateTime::currentDateTimeUtc()));
     }

@@ -15,8 +15,9 @@ namespace {
 
 const QString KubernetesPlugin = QStringLiteral("kubernetes");
 // The kubernetes source reads /health every 15 s once the Services are listed: a first round fits in this.
-constexpr std::chrono::milliseconds HealthGrace{25'000};
-const QStringList AzurePlugins{QStringLiteral("appinsights"), QStringLiteral("costmanagement"), QStringLiteral("azuresql")};
+constexpr std::chrono::milliseconds HealthGrace { 25'000 };
+const QStringList AzurePlugins { QStringLiteral("appinsights"), QStringLiteral("costmanagement"),
+                                 QStringLiteral("azuresql") };
 
 QString describe(const Error &error)
 {
@@ -70,7 +71,8 @@ Result<void> HeadlessEstate::start()
     const Result<Kubeconfig> kubeconfig = KubeconfigLoader::load(m_options.kubeconfig);
     if (!kubeconfig)
         return tl::unexpected(kubeconfig.error());
-    const QString contextName = m_options.context.isEmpty() ? kubeconfig->currentContext() : m_options.context;
+    const QString contextName
+        = m_options.context.isEmpty() ? kubeconfig->currentContext() : m_options.context;
     const Result<ClusterConnection> connection = kubeconfig->resolve(contextName);
     if (!connection)
         return tl::unexpected(connection.error());
@@ -86,15 +88,18 @@ Result<void> HeadlessEstate::start()
 
     m_plugins.load();
     if (!m_plugins.sourceFactory(KubernetesPlugin)) {
-        return makeError(ErrorKind::Plugin,
-                         QStringLiteral("the kubernetes plugin was not found (searched %1)").arg(m_plugins.searchPaths().join(QStringLiteral(", "))),
-                         QStringLiteral("set OPSDECK_PLUGIN_PATH to the folder holding libopsdeck-kubernetes.so"));
+        return makeError(
+            ErrorKind::Plugin,
+            QStringLiteral("the kubernetes plugin was not found (searched %1)")
+                .arg(m_plugins.searchPaths().join(QStringLiteral(", "))),
+            QStringLiteral("set OPSDECK_PLUGIN_PATH to the folder holding libopsdeck-kubernetes.so"));
     }
     m_started = true;
-    const QVariantMap common{{QStringLiteral("kubeconfig"), m_kubeconfigFile},
-                             {QStringLiteral("context"), m_connection->contextName},
-                             {QStringLiteral("readOnly"), true}};
-    addSource(KubernetesPlugin, QStringLiteral("%1:%2").arg(KubernetesPlugin, m_connection->contextName), common);
+    const QVariantMap common { { QStringLiteral("kubeconfig"), m_kubeconfigFile },
+                               { QStringLiteral("context"), m_connection->contextName },
+                               { QStringLiteral("readOnly"), true } };
+    addSource(KubernetesPlugin, QStringLiteral("%1:%2").arg(KubernetesPlugin, m_connection->contextName),
+              common);
     if (azure) {
         for (const QString &plugin : AzurePlugins) {
             if (!m_plugins.sourceFactory(plugin))
@@ -102,7 +107,8 @@ Result<void> HeadlessEstate::start()
             QVariantMap settings = common;
             settings.insert(azure->toSettings());
             if (plugin == QLatin1String("costmanagement"))
-                settings.insert(QStringLiteral("cacheFile"), QString()); // today's figures, not yesterday's cache
+                settings.insert(QStringLiteral("cacheFile"),
+                                QString()); // today's figures, not yesterday's cache
             addSource(plugin, plugin, settings);
         }
     }
@@ -113,18 +119,21 @@ Result<void> HeadlessEstate::start()
 
 void HeadlessEstate::addSource(const QString &pluginId, const QString &sourceId, const QVariantMap &settings)
 {
-    Source entry{sourceId, pluginId, sourcePollSeconds(pluginId, settings), SourceStatus{}, false};
+    Source entry { sourceId, pluginId, sourcePollSeconds(pluginId, settings), SourceStatus {}, false };
     m_alerts.setSourceInterval(sourceId, entry.intervalSeconds);
     std::unique_ptr<DataSource> source = m_plugins.sourceFactory(pluginId)->createSource();
-    Result<void> ok = source ? source->configure(SourceConfig{sourceId, settings})
-                             : Result<void>(makeError(ErrorKind::Plugin, QStringLiteral("plugin '%1' made no source").arg(pluginId)));
+    Result<void> ok = source
+        ? source->configure(SourceConfig { sourceId, settings })
+        : Result<void>(
+            makeError(ErrorKind::Plugin, QStringLiteral("plugin '%1' made no source").arg(pluginId)));
     if (ok)
         ok = m_host.add(std::move(source));
     m_sources.append(entry);
     if (!ok) {
         // Reported like a source that went down (the kubernetes one fails the start; others alert).
-        const SourceStatus down{SourceStatus::State::Down, {}, ok.error()};
-        QMetaObject::invokeMethod(this, [this, sourceId, down] { onSourceStatus(sourceId, down); }, Qt::QueuedConnection);
+        const SourceStatus down { SourceStatus::State::Down, {}, ok.error() };
+        QMetaObject::invokeMethod(
+            this, [this, sourceId, down] { onSourceStatus(sourceId, down); }, Qt::QueuedConnection);
     }
 }
 
@@ -218,16 +227,22 @@ void HeadlessEstate::checkSynced()
     if (!m_started || m_synced || m_failed)
         return;
     for (const Source &source : std::as_const(m_sources)) {
-        if (source.plugin == KubernetesPlugin && source.reported && source.status.state == SourceStatus::State::Down) {
-            fail(Error{ErrorKind::Network,
-                       QStringLiteral("source %1 failed: %2").arg(source.id, source.status.error ? describe(*source.status.error) : QStringLiteral("it is down")),
-                       {}, std::nullopt});
+        if (source.plugin == KubernetesPlugin && source.reported
+            && source.status.state == SourceStatus::State::Down) {
+            fail(Error {
+                ErrorKind::Network,
+                QStringLiteral("source %1 failed: %2")
+                    .arg(source.id,
+                         source.status.error ? describe(*source.status.error) : QStringLiteral("it is down")),
+                {},
+                std::nullopt });
             return;
         }
         // An Azure source counts once it answered — even Down: its alert (source-down) is the answer.
         if (!source.reported || source.status.state == SourceStatus::State::Connecting)
             return;
-        if (source.plugin == KubernetesPlugin && !m_store.isContextSynced(context(), Application::requiredKinds()))
+        if (source.plugin == KubernetesPlugin
+            && !m_store.isContextSynced(context(), Application::requiredKinds()))
             return;
     }
     if (m_sources.isEmpty())

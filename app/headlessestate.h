@@ -46,7 +46,8 @@ public:
     ~HeadlessEstate() override;
 
     // Resolves the kubeconfig and context (a usage problem: Error{Config}, exit 2), loads the plugins and
-    // starts the sources (no kubernetes plugin: Error{Plugin}). Returns at once; synced() or failed() follows.
+    // starts the sources (no kubernetes plugin: Error{Plugin}). Returns at once; synced() or failed()
+    // follows.
     Result<void> start();
 
     ServiceStore &store() { return m_store; }
@@ -61,12 +62,13 @@ public:
 
     // After start(): the resolved connection of the context (nullopt before, or when it did not resolve).
     std::optional<ClusterConnection> connection() const { return m_connection; }
-    QString context() const;       // the resolved context's name
+    QString context() const; // the resolved context's name
     QString namespaceName() const; // --namespace, else the context's namespace
     bool isSynced() const { return m_synced; }
     // Source id → its latest status (for messages such as "appinsights is Down: …").
     QHash<QString, SourceStatus> sourceStatuses() const;
-    // "kubernetes:<ctx> is Degraded (not listed yet: Pods); appinsights is Connecting" — what synced() waits for.
+    // "kubernetes:<ctx> is Degraded (not listed yet: Pods); appinsights is Connecting" — what synced() waits
+    // for.
     QString pendingDescription() const;
 
 Q_SIGNALS:
@@ -93,7 +95,7 @@ private:
     PluginLoader m_plugins;
     ServiceStore m_store;
     CostStore m_costs;
-    TelemetryStore m_telemetry{&m_store};
+    TelemetryStore m_telemetry { &m_store };
     AlertEngine m_alerts;
     SourceHost m_host;
     std::unique_ptr<AlertLog> m_alertLog;

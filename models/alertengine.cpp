@@ -133,7 +133,7 @@ void AlertEngine::setCostAlerts(const QList<CostAlert> &alerts)
 
 void AlertEngine::setSourceStatus(const QString &sourceId, const SourceStatus &status, int intervalSeconds)
 {
-    m_sources.insert(sourceId, Source{status, intervalSeconds});
+    m_sources.insert(sourceId, Source { status, intervalSeconds });
     m_intervals.insert(sourceId, intervalSeconds);
 }
 
@@ -152,15 +152,18 @@ void AlertEngine::removeSource(const QString &sourceId)
 
 void AlertEngine::attach(ServiceStore *services, TelemetryStore *telemetry, CostStore *costs)
 {
-    for (QObject *old : {static_cast<QObject *>(m_serviceStore.data()), static_cast<QObject *>(m_telemetryStore.data()),
-                         static_cast<QObject *>(m_costStore.data())}) {
+    for (QObject *old :
+         { static_cast<QObject *>(m_serviceStore.data()), static_cast<QObject *>(m_telemetryStore.data()),
+           static_cast<QObject *>(m_costStore.data()) }) {
         if (old)
             disconnect(old, nullptr, this, nullptr);
     }
     m_serviceStore = services;
     m_telemetryStore = telemetry;
     m_costStore = costs;
-    const auto schedule = [this] { scheduleEvaluation(); };
+    const auto schedule = [this] {
+        scheduleEvaluation();
+    };
     if (services) {
         connect(services, &ServiceStore::flushed, this, schedule);
         connect(services, &ServiceStore::contextsChanged, this, schedule);
@@ -192,7 +195,8 @@ void AlertEngine::addToSnapshot(const QList<Alert> &active, QJsonObject &root)
         if (a.service.name != name)
             return false;
         // Budget alerts know only the Service tag; every other alert its full key.
-        return (a.service.context.isEmpty() && a.service.ns.isEmpty()) || (a.service.context == context && a.service.ns == ns);
+        return (a.service.context.isEmpty() && a.service.ns.isEmpty())
+            || (a.service.context == context && a.service.ns == ns);
     };
     QJsonArray contexts = root.value(QLatin1String("contexts")).toArray();
     for (qsizetype i = 0; i < contexts.size(); ++i) {
@@ -225,7 +229,8 @@ void AlertEngine::addToSnapshot(const QList<Alert> &active, QJsonObject &root)
 
 QStringList AlertEngine::rules()
 {
-    return {BreakerOpen, CanaryWorse, ErrorRateHigh, HpaAtMax, PodsNotReady, HealthUnhealthy, HealthDegraded, BudgetThreshold, SourceDown};
+    return { BreakerOpen,     CanaryWorse,    ErrorRateHigh,   HpaAtMax,  PodsNotReady,
+             HealthUnhealthy, HealthDegraded, BudgetThreshold, SourceDown };
 }
 
 void AlertEngine::refresh()
@@ -252,7 +257,7 @@ void AlertEngine::pullFromStores()
 
         const QHash<QString, SourceStatus> statuses = m_serviceStore->sourceStatuses();
         for (auto it = statuses.cbegin(); it != statuses.cend(); ++it)
-            m_sources.insert(it.key(), Source{it.value(), m_intervals.value(it.key())});
+            m_sources.insert(it.key(), Source { it.value(), m_intervals.value(it.key()) });
         for (const QString &id : m_sources.keys()) {
             if (!statuses.contains(id))
                 m_sources.remove(id);
@@ -284,63 +289,115 @@ void AlertEngine::addServiceCandidates(const ServiceSummary &s, QList<Candidate>
     for (const BreakerSummary &b : s.breakers) {
         if (b.state != BreakerState::State::Open && b.state != BreakerState::State::Isolated)
             continue;
-        const QString detail = b.track == Track::Unknown ? b.name : b.name + QLatin1Char('@') + toString(b.track);
-        const QString where = b.track == Track::Unknown ? QString() : QStringLiteral(" (%1)").arg(toString(b.track));
-        out << Candidate{idFor(BreakerOpen, key, detail), BreakerOpen, key, Alert::Severity::Critical,
-                         QStringLiteral("%1: circuit breaker %2 is %3%4").arg(key.name, b.name, toString(b.state), where), 0, b.since};
+        const QString detail
+            = b.track == Track::Unknown ? b.name : b.name + QLatin1Char('@') + toString(b.track);
+        const QString where
+            = b.track == Track::Unknown ? QString() : QStringLiteral(" (%1)").arg(toString(b.track));
+        out << Candidate {
+            idFor(BreakerOpen, key, detail),
+            BreakerOpen,
+            key,
+            Alert::Severity::Critical,
+            QStringLiteral("%1: circuit breaker %2 is %3%4").arg(key.name, b.name, toString(b.state), where),
+            0,
+            b.since
+        };
     }
 
     // hpa-at-max: at its ceiling for longer than N minutes (it cannot absorb more load).
     if (s.hpa.present && s.hpa.max > 0 && s.hpa.current >= s.hpa.max) {
-        out << Candidate{idFor(HpaAtMax, key), HpaAtMax, key, Alert::Severity::Warning,
-                         QStringLiteral("%1: HPA %2 at its maximum of %3 replicas").arg(key.name, s.hpa.name).arg(s.hpa.max),
-                         m_settings.hpaAtMaxSeconds, {}};
+        out << Candidate { idFor(HpaAtMax, key),
+                           HpaAtMax,
+                           key,
+                           Alert::Severity::Warning,
+                           QStringLiteral("%1: HPA %2 at its maximum of %3 replicas")
+                               .arg(key.name, s.hpa.name)
+                               .arg(s.hpa.max),
+                           m_settings.hpaAtMaxSeconds,
+                           {} };
     }
 
     // pods-not-ready: critical when a pod crash-loops.
     if (s.crashLooping > 0) {
-        out << Candidate{idFor(PodsNotReady, key), PodsNotReady, key, Alert::Severity::Critical,
-                         QStringLiteral("%1: %2 pod(s) in CrashLoopBackOff, %3 of %4 ready").arg(key.name).arg(s.crashLooping).arg(s.readyPods).arg(s.pods),
-                         m_settings.podsNotReadySeconds, {}};
+        out << Candidate { idFor(PodsNotReady, key),
+                           PodsNotReady,
+                           key,
+                           Alert::Severity::Critical,
+                           QStringLiteral("%1: %2 pod(s) in CrashLoopBackOff, %3 of %4 ready")
+                               .arg(key.name)
+                               .arg(s.crashLooping)
+                               .arg(s.readyPods)
+                               .arg(s.pods),
+                           m_settings.podsNotReadySeconds,
+                           {} };
     } else if (s.readyPods < s.pods) {
-        out << Candidate{idFor(PodsNotReady, key), PodsNotReady, key, Alert::Severity::Warning,
-                         QStringLiteral("%1: %2 of %3 pods not ready").arg(key.name).arg(s.pods - s.readyPods).arg(s.pods),
-                         m_settings.podsNotReadySeconds, {}};
+        out << Candidate {
+            idFor(PodsNotReady, key),
+            PodsNotReady,
+            key,
+            Alert::Severity::Warning,
+            QStringLiteral("%1: %2 of %3 pods not ready").arg(key.name).arg(s.pods - s.readyPods).arg(s.pods),
+            m_settings.podsNotReadySeconds,
+            {}
+        };
     }
 
     // health: Unhealthy and Degraded are separate rules, so an escalation is a new (critical) alert. When
     // the health report is as bad because a breaker is open, the breaker's transition dates the condition.
     QDateTime breakerSince;
     for (const BreakerSummary &b : s.breakers) {
-        if (b.state != BreakerState::State::Open && b.state != BreakerState::State::Isolated && b.state != BreakerState::State::HalfOpen)
+        if (b.state != BreakerState::State::Open && b.state != BreakerState::State::Isolated
+            && b.state != BreakerState::State::HalfOpen)
             continue;
         if (b.since.isValid() && (!breakerSince.isValid() || b.since < breakerSince))
             breakerSince = b.since;
     }
     if (s.health == Health::Unhealthy) {
         const bool dated = s.reportStatus == HealthStatus::Unhealthy;
-        out << Candidate{idFor(HealthUnhealthy, key), HealthUnhealthy, key, Alert::Severity::Critical,
-                         QStringLiteral("%1 is Unhealthy").arg(key.name), m_settings.healthSeconds, dated ? breakerSince : QDateTime()};
+        out << Candidate { idFor(HealthUnhealthy, key),
+                           HealthUnhealthy,
+                           key,
+                           Alert::Severity::Critical,
+                           QStringLiteral("%1 is Unhealthy").arg(key.name),
+                           m_settings.healthSeconds,
+                           dated ? breakerSince : QDateTime() };
     } else if (s.health == Health::Degraded) {
         const bool dated = s.reportStatus == HealthStatus::Degraded;
-        out << Candidate{idFor(HealthDegraded, key), HealthDegraded, key, Alert::Severity::Warning,
-                         QStringLiteral("%1 is Degraded").arg(key.name), m_settings.healthSeconds, dated ? breakerSince : QDateTime()};
+        out << Candidate { idFor(HealthDegraded, key),
+                           HealthDegraded,
+                           key,
+                           Alert::Severity::Warning,
+                           QStringLiteral("%1 is Degraded").arg(key.name),
+                           m_settings.healthSeconds,
+                           dated ? breakerSince : QDateTime() };
     }
 
     const auto t = m_telemetry.constFind(key);
     if (t == m_telemetry.cend())
         return;
     const std::optional<double> rate = t->stable.errorRatePercent();
-    if (rate && t->stable.requests.value_or(0) >= m_settings.errorRateMinRequests && *rate > m_settings.errorRatePercent) {
-        out << Candidate{idFor(ErrorRateHigh, key), ErrorRateHigh, key, Alert::Severity::Warning,
-                         QStringLiteral("%1: stable error rate %2 % (threshold %3 %) over %4 requests")
-                             .arg(key.name, number(*rate), number(m_settings.errorRatePercent))
-                             .arg(qint64(*t->stable.requests)),
-                         0, {}};
+    if (rate && t->stable.requests.value_or(0) >= m_settings.errorRateMinRequests
+        && *rate > m_settings.errorRatePercent) {
+        out << Candidate { idFor(ErrorRateHigh, key),
+                           ErrorRateHigh,
+                           key,
+                           Alert::Severity::Warning,
+                           QStringLiteral("%1: stable error rate %2 % (threshold %3 %) over %4 requests")
+                               .arg(key.name, number(*rate), number(m_settings.errorRatePercent))
+                               .arg(qint64(*t->stable.requests)),
+                           0,
+                           {} };
     }
     if (t->verdict && t->verdict->result == CanaryVerdict::Result::Rollback) {
-        out << Candidate{idFor(CanaryWorse, key), CanaryWorse, key, Alert::Severity::Warning,
-                         QStringLiteral("%1: canary worse than stable: %2").arg(key.name, t->verdict->reason), 0, {}};
+        out << Candidate {
+            idFor(CanaryWorse, key),
+            CanaryWorse,
+            key,
+            Alert::Severity::Warning,
+            QStringLiteral("%1: canary worse than stable: %2").arg(key.name, t->verdict->reason),
+            0,
+            {}
+        };
     }
 }
 
@@ -352,15 +409,21 @@ QList<AlertEngine::Candidate> AlertEngine::candidates() const
 
     // budget-threshold: one alert per budget and kind (actual / forecast); a higher threshold escalates it.
     for (const CostAlert &c : m_costAlerts) {
-        const ServiceKey key{QString(), QString(), c.service};
+        const ServiceKey key { QString(), QString(), c.service };
         const QString kind = c.forecasted ? QStringLiteral("forecast") : QStringLiteral("actual");
-        const QString id = BudgetThreshold + QLatin1Char(':') + c.scope + QLatin1Char(':') + c.budget + QLatin1Char(':') + kind;
+        const QString id = BudgetThreshold + QLatin1Char(':') + c.scope + QLatin1Char(':') + c.budget
+            + QLatin1Char(':') + kind;
         const bool critical = !c.forecasted && (c.thresholdPercent >= 100 || c.percent >= 100);
-        out << Candidate{id, BudgetThreshold, key, critical ? Alert::Severity::Critical : Alert::Severity::Warning,
-                         c.summary.isEmpty() ? QStringLiteral("Budget %1: %2 %3 % of the budget (threshold %4 %)")
-                                                   .arg(c.budget, kind, number(c.percent), number(c.thresholdPercent))
-                                             : c.summary,
-                         0, {}};
+        out << Candidate { id,
+                           BudgetThreshold,
+                           key,
+                           critical ? Alert::Severity::Critical : Alert::Severity::Warning,
+                           c.summary.isEmpty()
+                               ? QStringLiteral("Budget %1: %2 %3 % of the budget (threshold %4 %)")
+                                     .arg(c.budget, kind, number(c.percent), number(c.thresholdPercent))
+                               : c.summary,
+                           0,
+                           {} };
     }
 
     // source-down: estate-wide, one per source.
@@ -372,11 +435,18 @@ QList<AlertEngine::Candidate> AlertEngine::candidates() const
             why = status.error ? status.error->message : QStringLiteral("down");
         } else if (it->intervalSeconds > 0 && status.lastSuccess.isValid()
                    && status.lastSuccess.secsTo(now) > qint64(m_settings.staleFactor * it->intervalSeconds)) {
-            why = QStringLiteral("no fresh data for %1 s (interval %2 s)").arg(status.lastSuccess.secsTo(now)).arg(it->intervalSeconds);
+            why = QStringLiteral("no fresh data for %1 s (interval %2 s)")
+                      .arg(status.lastSuccess.secsTo(now))
+                      .arg(it->intervalSeconds);
         }
         if (!why.isEmpty()) {
-            out << Candidate{SourceDown + QLatin1Char(':') + it.key(), SourceDown, ServiceKey{}, Alert::Severity::Warning,
-                             QStringLiteral("Source %1 is down: %2").arg(it.key(), why), 0, {}};
+            out << Candidate { SourceDown + QLatin1Char(':') + it.key(),
+                               SourceDown,
+                               ServiceKey {},
+                               Alert::Severity::Warning,
+                               QStringLiteral("Source %1 is down: %2").arg(it.key(), why),
+                               0,
+                               {} };
         }
     }
     return out;
@@ -399,7 +469,7 @@ void AlertEngine::evaluate()
         auto pending = m_pending.find(c.id);
         if (pending == m_pending.end()) {
             // Dated by the data (and not in our future: a simulator's clock may run ahead): held from then.
-            Pending start{now, wallNow};
+            Pending start { now, wallNow };
             if (c.dataSince.isValid() && c.dataSince < wallNow) {
                 start.since = now - std::chrono::milliseconds(c.dataSince.msecsTo(wallNow));
                 start.sinceWall = c.dataSince;
@@ -430,7 +500,7 @@ void AlertEngine::evaluate()
         a.severity = c.severity;
         a.since = pending->sinceWall;
         a.summary = c.summary;
-        m_active.insert(c.id, Tracked{a, std::nullopt});
+        m_active.insert(c.id, Tracked { a, std::nullopt });
         recordHistory(a);
         raised << a;
         changed = true;
@@ -449,7 +519,7 @@ void AlertEngine::evaluate()
             continue;
         }
         if (!it->clearSince)
-            it->clearSince = Pending{now, wallNow};
+            it->clearSince = Pending { now, wallNow };
         if (now - it->clearSince->since < std::chrono::seconds(m_settings.holdDownSeconds)) {
             ++it;
             continue;

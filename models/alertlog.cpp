@@ -17,8 +17,8 @@ namespace Opsdeck {
 
 namespace {
 
-const QString Columns = QStringLiteral(
-    "alert_id, rule, context, namespace, service, severity, since, ended, summary, acknowledged_by, acknowledged_at");
+const QString Columns = QStringLiteral("alert_id, rule, context, namespace, service, severity, since, ended, "
+                                       "summary, acknowledged_by, acknowledged_at");
 
 QVariant msOrNull(const QDateTime &at)
 {
@@ -52,8 +52,7 @@ Alert::Severity severityFrom(const QString &text)
 AlertLog::AlertLog(const Clock &clock, QObject *parent)
     : QObject(parent)
     , m_clock(clock)
-{
-}
+{ }
 
 AlertLog::~AlertLog()
 {
@@ -62,15 +61,17 @@ AlertLog::~AlertLog()
 
 Error AlertLog::sqlError(const QString &what, const QString &driverText) const
 {
-    return Error{ErrorKind::Config, QStringLiteral("alert log %1: %2: %3").arg(m_path, what, driverText),
-                 QStringLiteral("check that the journal file is writable and not held by another program"), std::nullopt};
+    return Error { ErrorKind::Config, QStringLiteral("alert log %1: %2: %3").arg(m_path, what, driverText),
+                   QStringLiteral("check that the journal file is writable and not held by another program"),
+                   std::nullopt };
 }
 
 Result<void> AlertLog::open(const QString &journalPath)
 {
     close();
     m_path = QFileInfo(journalPath).absoluteFilePath();
-    const QString name = QStringLiteral("opsdeck-alertlog-") + QUuid::createUuid().toString(QUuid::WithoutBraces);
+    const QString name
+        = QStringLiteral("opsdeck-alertlog-") + QUuid::createUuid().toString(QUuid::WithoutBraces);
     {
         QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
         db.setDatabaseName(m_path);
@@ -79,21 +80,30 @@ Result<void> AlertLog::open(const QString &journalPath)
         Error error;
         bool ok = QFileInfo::exists(m_path);
         if (!ok)
-            error = Error{ErrorKind::Config, QStringLiteral("alert log %1: the journal file does not exist").arg(m_path),
-                          QStringLiteral("open the Journal first: it creates and migrates the file"), std::nullopt};
+            error = Error { ErrorKind::Config,
+                            QStringLiteral("alert log %1: the journal file does not exist").arg(m_path),
+                            QStringLiteral("open the Journal first: it creates and migrates the file"),
+                            std::nullopt };
         if (ok && !db.open()) {
             ok = false;
             error = sqlError(QStringLiteral("cannot open"), db.lastError().text());
         }
         if (ok) {
             QSqlQuery q(db);
-            if (!q.exec(QStringLiteral("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'alert_log'")) || !q.next()) {
+            if (!q.exec(QStringLiteral(
+                    "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'alert_log'"))
+                || !q.next()) {
                 ok = false;
                 error = sqlError(QStringLiteral("cannot read"), q.lastError().text());
             } else if (q.value(0).toInt() != 1) {
                 ok = false;
-                error = Error{ErrorKind::Config, QStringLiteral("alert log %1: the file has no alert_log table (journal schema < 3)").arg(m_path),
-                              QStringLiteral("open it with this version's Journal first: it migrates the file"), std::nullopt};
+                error = Error {
+                    ErrorKind::Config,
+                    QStringLiteral("alert log %1: the file has no alert_log table (journal schema < 3)")
+                        .arg(m_path),
+                    QStringLiteral("open it with this version's Journal first: it migrates the file"),
+                    std::nullopt
+                };
             }
         }
         if (!ok) {
@@ -168,11 +178,13 @@ Result<void> AlertLog::record(const Alert &alert)
         return makeError(ErrorKind::Config, QStringLiteral("alert log is not open"));
     QSqlQuery q(QSqlDatabase::database(m_connection, false));
     // Upsert on the key (alert id, since): one row per occurrence of an alert.
-    q.prepare(QStringLiteral("INSERT INTO alert_log (%1) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                             "ON CONFLICT (alert_id, since) DO UPDATE SET severity = excluded.severity, "
-                             "ended = excluded.ended, summary = excluded.summary, acknowledged_by = excluded.acknowledged_by, "
-                             "acknowledged_at = excluded.acknowledged_at")
-                  .arg(Columns));
+    q.prepare(
+        QStringLiteral(
+            "INSERT INTO alert_log (%1) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (alert_id, since) DO UPDATE SET severity = excluded.severity, "
+            "ended = excluded.ended, summary = excluded.summary, acknowledged_by = excluded.acknowledged_by, "
+            "acknowledged_at = excluded.acknowledged_at")
+            .arg(Columns));
     q.addBindValue(alert.id);
     q.addBindValue(alert.rule);
     q.addBindValue(text(alert.service.context));
@@ -185,7 +197,8 @@ Result<void> AlertLog::record(const Alert &alert)
     q.addBindValue(text(alert.acknowledgedBy));
     q.addBindValue(msOrNull(alert.acknowledgedAt));
     if (!q.exec())
-        return tl::unexpected(sqlError(QStringLiteral("cannot record alert %1").arg(alert.id), q.lastError().text()));
+        return tl::unexpected(
+            sqlError(QStringLiteral("cannot record alert %1").arg(alert.id), q.lastError().text()));
     if (alert.isActive())
         m_open.insert(alert.id, alert);
     else if (const auto it = m_open.constFind(alert.id); it != m_open.cend() && it->since == alert.since)
@@ -194,7 +207,8 @@ Result<void> AlertLog::record(const Alert &alert)
     return {};
 }
 
-Result<QList<Alert>> AlertLog::select(const QString &where, const QVariantList &binds, const QString &tail) const
+Result<QList<Alert>> AlertLog::select(const QString &where, const QVariantList &binds,
+                                      const QString &tail) const
 {
     if (!isOpen())
         return makeError(ErrorKind::Config, QStringLiteral("alert log is not open"));
@@ -210,7 +224,7 @@ Result<QList<Alert>> AlertLog::select(const QString &where, const QVariantList &
         Alert a;
         a.id = q.value(0).toString();
         a.rule = q.value(1).toString();
-        a.service = ServiceKey{q.value(2).toString(), q.value(3).toString(), q.value(4).toString()};
+        a.service = ServiceKey { q.value(2).toString(), q.value(3).toString(), q.value(4).toString() };
         a.severity = severityFrom(q.value(5).toString());
         a.since = fromMs(q.value(6));
         a.ended = fromMs(q.value(7));
@@ -225,12 +239,13 @@ Result<QList<Alert>> AlertLog::select(const QString &where, const QVariantList &
 Result<QList<Alert>> AlertLog::between(const QDateTime &from, const QDateTime &to) const
 {
     return select(QStringLiteral("WHERE since <= ? AND (ended IS NULL OR ended >= ?)"),
-                  {to.toMSecsSinceEpoch(), from.toMSecsSinceEpoch()}, QStringLiteral("ORDER BY since, alert_id"));
+                  { to.toMSecsSinceEpoch(), from.toMSecsSinceEpoch() },
+                  QStringLiteral("ORDER BY since, alert_id"));
 }
 
 Result<QList<Alert>> AlertLog::recent(int limit) const
 {
-    return select(QString(), {qMax(0, limit)}, QStringLiteral("ORDER BY since DESC, alert_id LIMIT ?"));
+    return select(QString(), { qMax(0, limit) }, QStringLiteral("ORDER BY since DESC, alert_id LIMIT ?"));
 }
 
 } // namespace Opsdeck

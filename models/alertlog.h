@@ -63,7 +63,8 @@ private:
     QString m_connection; // empty while closed
     QString m_path;
     QPointer<AlertEngine> m_engine;
-    QHash<QString, Alert> m_open; // recorded active alerts by id: acknowledgements and close() compare against them
+    QHash<QString, Alert>
+        m_open; // recorded active alerts by id: acknowledgements and close() compare against them
 };
 
 } // namespace Opsdeck

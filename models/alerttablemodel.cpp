@@ -88,7 +88,8 @@ void AlertTableModel::refreshTimes()
 {
     if (m_alerts.isEmpty())
         return;
-    Q_EMIT dataChanged(index(0, SinceColumn), index(int(m_alerts.size()) - 1, EndedColumn), {Qt::DisplayRole, Qt::ToolTipRole});
+    Q_EMIT dataChanged(index(0, SinceColumn), index(int(m_alerts.size()) - 1, EndedColumn),
+                       { Qt::DisplayRole, Qt::ToolTipRole });
 }
 
 int AlertTableModel::rowOf(const QString &id) const
@@ -102,7 +103,8 @@ int AlertTableModel::rowOf(const QString &id) const
 
 int AlertTableModel::activeCount() const
 {
-    return int(std::count_if(m_alerts.cbegin(), m_alerts.cend(), [](const Alert &a) { return a.isActive(); }));
+    return int(
+        std::count_if(m_alerts.cbegin(), m_alerts.cend(), [](const Alert &a) { return a.isActive(); }));
 }
 
 int AlertTableModel::rowCount(const QModelIndex &parent) const
@@ -186,10 +188,13 @@ QVariant AlertTableModel::data(const QModelIndex &index, int role) const
         case EndedColumn:
             return a.isActive() ? tr("Still active") : Format::absoluteTime(a.ended);
         case AcknowledgedColumn:
-            return a.acknowledgedBy.isEmpty() ? tr("Not acknowledged")
-                                              : tr("Acknowledged by %1 at %2").arg(a.acknowledgedBy, Format::absoluteTime(a.acknowledgedAt));
+            return a.acknowledgedBy.isEmpty()
+                ? tr("Not acknowledged")
+                : tr("Acknowledged by %1 at %2")
+                      .arg(a.acknowledgedBy, Format::absoluteTime(a.acknowledgedAt));
         case ServiceColumn:
-            return a.service.name.isEmpty() ? tr("Estate-wide: no single service") : a.service.context + QLatin1Char('/') + serviceText(a);
+            return a.service.name.isEmpty() ? tr("Estate-wide: no single service")
+                                            : a.service.context + QLatin1Char('/') + serviceText(a);
         default:
             return a.summary;
         }

@@ -35,16 +35,16 @@ public:
     };
     enum Role {
         AlertIdRole = Qt::UserRole + 1, // QString
-        SeverityRole,                   // Alert::Severity as int
-        ServiceKeyRole,                 // ServiceKey (empty for estate-wide)
-        ActiveRole,                     // bool
-        SortRole,                       // numbers for times and severity
+        SeverityRole, // Alert::Severity as int
+        ServiceKeyRole, // ServiceKey (empty for estate-wide)
+        ActiveRole, // bool
+        SortRole, // numbers for times and severity
     };
     Q_ENUM(Role)
     enum class Mode { Active, History };
 
-    explicit AlertTableModel(AlertEngine *engine, AlertLog *log = nullptr, const Clock &clock = Clock::system(),
-                             QObject *parent = nullptr);
+    explicit AlertTableModel(AlertEngine *engine, AlertLog *log = nullptr,
+                             const Clock &clock = Clock::system(), QObject *parent = nullptr);
 
     Mode mode() const { return m_mode; }
     void setMode(Mode mode);

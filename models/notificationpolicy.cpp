@@ -23,7 +23,7 @@ QString capitalized(const QString &text)
 
 std::optional<Alert::Severity> severityFromString(const QString &text)
 {
-    for (Alert::Severity s : {Alert::Severity::Info, Alert::Severity::Warning, Alert::Severity::Critical}) {
+    for (Alert::Severity s : { Alert::Severity::Info, Alert::Severity::Warning, Alert::Severity::Critical }) {
         if (text.trimmed().compare(toString(s), Qt::CaseInsensitive) == 0)
             return s;
     }
@@ -58,8 +58,7 @@ void NotificationSettings::save(QSettings &settings) const
 
 NotificationPolicy::NotificationPolicy(const Clock &clock)
     : m_clock(clock)
-{
-}
+{ }
 
 bool NotificationPolicy::isQuietNow() const
 {
@@ -76,11 +75,12 @@ bool NotificationPolicy::isQuietNow() const
 
 bool NotificationPolicy::shouldNotify(const Alert &alert) const
 {
-    return m_settings.enabled && alert.isActive() && alert.acknowledgedBy.isEmpty() && alert.severity >= m_settings.minimumSeverity
-        && !isQuietNow();
+    return m_settings.enabled && alert.isActive() && alert.acknowledgedBy.isEmpty()
+        && alert.severity >= m_settings.minimumSeverity && !isQuietNow();
 }
 
-std::optional<NotificationPolicy::Notification> NotificationPolicy::notificationFor(const QList<Alert> &raised) const
+std::optional<NotificationPolicy::Notification>
+NotificationPolicy::notificationFor(const QList<Alert> &raised) const
 {
     QList<Alert> chosen;
     for (const Alert &a : raised) {
@@ -89,7 +89,8 @@ std::optional<NotificationPolicy::Notification> NotificationPolicy::notification
     }
     if (chosen.isEmpty())
         return std::nullopt;
-    std::stable_sort(chosen.begin(), chosen.end(), [](const Alert &a, const Alert &b) { return a.severity > b.severity; });
+    std::stable_sort(chosen.begin(), chosen.end(),
+                     [](const Alert &a, const Alert &b) { return a.severity > b.severity; });
     const Alert &first = chosen.constFirst();
     Notification n;
     n.severity = first.severity;
@@ -101,7 +102,8 @@ std::optional<NotificationPolicy::Notification> NotificationPolicy::notification
         n.body = first.summary;
         return n;
     }
-    n.title = QStringLiteral("%1: %2 new alerts").arg(capitalized(toString(first.severity))).arg(chosen.size());
+    n.title
+        = QStringLiteral("%1: %2 new alerts").arg(capitalized(toString(first.severity))).arg(chosen.size());
     QStringList lines;
     constexpr int Shown = 3;
     for (qsizetype i = 0; i < chosen.size() && i < Shown; ++i)

@@ -23,14 +23,19 @@ namespace Opsdeck {
 struct NotificationSettings
 {
     bool enabled = true;
-    Alert::Severity minimumSeverity = Alert::Severity::Warning; // critical and warning notify; info never by default
+    Alert::Severity minimumSeverity
+        = Alert::Severity::Warning; // critical and warning notify; info never by default
     QTime quietStart; // both valid and different: no notification from quietStart until quietEnd
     QTime quietEnd;
 
-    bool hasQuietHours() const { return quietStart.isValid() && quietEnd.isValid() && quietStart != quietEnd; }
+    bool hasQuietHours() const
+    {
+        return quietStart.isValid() && quietEnd.isValid() && quietStart != quietEnd;
+    }
 
     // Keys notifications/enabled (bool), notifications/minimumSeverity ("critical" | "warning" | "info"),
-    // notifications/quietStart and notifications/quietEnd ("HH:mm"; empty: none). Unreadable values keep defaults.
+    // notifications/quietStart and notifications/quietEnd ("HH:mm"; empty: none). Unreadable values keep
+    // defaults.
     static NotificationSettings load(const QSettings &settings);
     void save(QSettings &settings) const;
     friend bool operator==(const NotificationSettings &, const NotificationSettings &) = default;
@@ -41,8 +46,8 @@ class NotificationPolicy
 public:
     struct Notification
     {
-        QString title;  // "Critical: breaker-open — productservice"
-        QString body;   // the summary (plain text), or the first summaries and "… and N more"
+        QString title; // "Critical: breaker-open — productservice"
+        QString body; // the summary (plain text), or the first summaries and "… and N more"
         Alert::Severity severity = Alert::Severity::Warning; // the worst of them
         QStringList alertIds;
     };

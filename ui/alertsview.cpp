@@ -59,7 +59,8 @@ AlertsView::AlertsView(AlertEngine *engine, AlertLog *log, QWidget *parent, cons
     m_table->setModel(m_proxy);
     m_table->setItemDelegateForColumn(AlertTableModel::SeverityColumn, new AlertSeverityDelegate(m_table));
     m_table->setAccessibleName(tr("Alerts"));
-    m_table->setAccessibleDescription(tr("Active alerts, worst first: severity, rule, service, since, summary, acknowledged by"));
+    m_table->setAccessibleDescription(
+        tr("Active alerts, worst first: severity, rule, service, since, summary, acknowledged by"));
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -79,7 +80,8 @@ AlertsView::AlertsView(AlertEngine *engine, AlertLog *log, QWidget *parent, cons
         if (!key.name.isEmpty() && !key.context.isEmpty())
             Q_EMIT serviceActivated(key);
     });
-    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, &AlertsView::updateButtons);
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &AlertsView::updateButtons);
 
     // A reload resets the rows: keep the selection by alert id.
     connect(m_model, &QAbstractItemModel::modelAboutToBeReset, this, [this] {
@@ -122,7 +124,7 @@ QString AlertsView::defaultUser()
     const QString configured = QSettings().value(QStringLiteral("alerts/acknowledgeAs")).toString().trimmed();
     if (!configured.isEmpty())
         return configured;
-    for (const char *name : {"USER", "USERNAME", "LOGNAME"}) {
+    for (const char *name : { "USER", "USERNAME", "LOGNAME" }) {
         const QString value = qEnvironmentVariable(name).trimmed();
         if (!value.isEmpty())
             return value;
@@ -134,8 +136,9 @@ void AlertsView::showHistory(bool history)
 {
     m_model->setMode(history ? AlertTableModel::Mode::History : AlertTableModel::Mode::Active);
     m_table->setColumnHidden(AlertTableModel::EndedColumn, !history);
-    m_table->setAccessibleDescription(history ? tr("Every alert raised, newest first, with when it ended")
-                                              : tr("Active alerts, worst first: severity, rule, service, since, summary, acknowledged by"));
+    m_table->setAccessibleDescription(
+        history ? tr("Every alert raised, newest first, with when it ended")
+                : tr("Active alerts, worst first: severity, rule, service, since, summary, acknowledged by"));
     if (m_mode->currentIndex() != (history ? 1 : 0))
         m_mode->setCurrentIndex(history ? 1 : 0);
     updateSummary();
@@ -189,7 +192,9 @@ void AlertsView::updateSummary()
 {
     const int count = m_engine ? int(m_engine->active().size()) : 0;
     if (isShowingHistory())
-        m_summary->setText(tr("%1 in the log shown; %2 active").arg(AlertTableModel::countText(m_model->rowCount())).arg(count));
+        m_summary->setText(tr("%1 in the log shown; %2 active")
+                               .arg(AlertTableModel::countText(m_model->rowCount()))
+                               .arg(count));
     else if (count == 0)
         m_summary->setText(tr("No active alerts"));
     else
@@ -200,7 +205,8 @@ void AlertsView::updateButtons()
 {
     bool any = false;
     for (const QString &id : selectedIds()) {
-        if (const std::optional<Alert> alert = m_engine ? m_engine->alert(id) : std::nullopt; alert && alert->acknowledgedBy.isEmpty())
+        if (const std::optional<Alert> alert = m_engine ? m_engine->alert(id) : std::nullopt;
+            alert && alert->acknowledgedBy.isEmpty())
             any = true;
     }
     m_acknowledge->setEnabled(any);

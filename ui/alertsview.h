@@ -30,7 +30,8 @@ class AlertsView : public QWidget
 
 public:
     // `clock`: what "5 min ago" counts from (tests pass the engine's FakeClock).
-    AlertsView(AlertEngine *engine, AlertLog *log, QWidget *parent = nullptr, const Clock &clock = Clock::system());
+    AlertsView(AlertEngine *engine, AlertLog *log, QWidget *parent = nullptr,
+               const Clock &clock = Clock::system());
 
     // Who acknowledges: QSettings alerts/acknowledgeAs, else the login name.
     static QString defaultUser();

@@ -37,7 +37,7 @@ NotificationSettingsDialog::NotificationSettingsDialog(const NotificationSetting
 
     m_quiet->setChecked(settings.hasQuietHours());
     m_quiet->setAccessibleName(tr("Quiet hours: no notifications between the two times"));
-    for (QTimeEdit *edit : {m_start, m_end})
+    for (QTimeEdit *edit : { m_start, m_end })
         edit->setDisplayFormat(QStringLiteral("HH:mm"));
     m_start->setTime(settings.hasQuietHours() ? settings.quietStart : QTime(22, 0));
     m_end->setTime(settings.hasQuietHours() ? settings.quietEnd : QTime(7, 0));
@@ -47,8 +47,10 @@ NotificationSettingsDialog::NotificationSettingsDialog(const NotificationSetting
     m_note->setTextFormat(Qt::PlainText);
     m_note->setWordWrap(true);
     m_note->setText(QSystemTrayIcon::isSystemTrayAvailable()
-                        ? tr("The tray icon always shows the worst active alert; these settings decide only the pop-up notifications.")
-                        : tr("This desktop has no system tray: notifications cannot be shown here. The settings are kept for when it has one."));
+                        ? tr("The tray icon always shows the worst active alert; these settings decide only "
+                             "the pop-up notifications.")
+                        : tr("This desktop has no system tray: notifications cannot be shown here. The "
+                             "settings are kept for when it has one."));
     m_note->setAccessibleName(tr("About notifications"));
 
     auto *range = new QHBoxLayout;

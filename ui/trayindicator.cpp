@@ -76,7 +76,9 @@ void TrayIndicator::updateState()
         m_toolTip = tr("Opsdeck — no active alerts");
     } else {
         // The worst first, as the Alerts dock lists them.
-        m_toolTip = tr("Opsdeck — %1 active, worst %2").arg(AlertTableModel::countText(int(active.size())), AlertStyle::word(*m_worst).toLower());
+        m_toolTip
+            = tr("Opsdeck — %1 active, worst %2")
+                  .arg(AlertTableModel::countText(int(active.size())), AlertStyle::word(*m_worst).toLower());
         const Alert &first = active.constFirst();
         m_toolTip += QLatin1Char('\n') + first.summary;
     }
@@ -110,7 +112,8 @@ void TrayIndicator::flush()
     if (!notification)
         return;
     if (m_tray) {
-        const auto icon = notification->severity == Alert::Severity::Critical ? QSystemTrayIcon::Critical : QSystemTrayIcon::Warning;
+        const auto icon = notification->severity == Alert::Severity::Critical ? QSystemTrayIcon::Critical
+                                                                              : QSystemTrayIcon::Warning;
         m_tray->showMessage(notification->title, notification->body, icon, 15'000);
     }
     Q_EMIT notificationRequested(*notification);

@@ -43,7 +43,7 @@ namespace {
 
 ServiceKey serviceKey(const QString &name)
 {
-    return ServiceKey{Ctx, Ns, name};
+    return ServiceKey { Ctx, Ns, name };
 }
 
 // productservice: its database breaker open for 5 min and Unhealthy because of it (both raise at once,
@@ -65,7 +65,7 @@ QList<ServiceSummary> troubledEstate(const QDateTime &now)
     orders.key = serviceKey(QStringLiteral("orders"));
     orders.health = Health::Healthy;
     orders.pods = orders.readyPods = 3;
-    return {product, orders};
+    return { product, orders };
 }
 
 } // namespace
@@ -158,15 +158,22 @@ private Q_SLOTS:
         const QAbstractItemModel *model = table->model();
         QStringList rules;
         for (int row = 0; row < model->rowCount(); ++row) {
-            QCOMPARE(model->index(row, AlertTableModel::SeverityColumn).data().toString(), QStringLiteral("Critical"));
-            QCOMPARE(model->index(row, AlertTableModel::ServiceColumn).data().toString(), QStringLiteral("microservices/productservice"));
-            QCOMPARE(model->index(row, AlertTableModel::SinceColumn).data().toString(), QStringLiteral("5 min ago"));
-            QVERIFY(model->index(row, AlertTableModel::SinceColumn).data(Qt::ToolTipRole).toString().endsWith(QStringLiteral("UTC")));
+            QCOMPARE(model->index(row, AlertTableModel::SeverityColumn).data().toString(),
+                     QStringLiteral("Critical"));
+            QCOMPARE(model->index(row, AlertTableModel::ServiceColumn).data().toString(),
+                     QStringLiteral("microservices/productservice"));
+            QCOMPARE(model->index(row, AlertTableModel::SinceColumn).data().toString(),
+                     QStringLiteral("5 min ago"));
+            QVERIFY(model->index(row, AlertTableModel::SinceColumn)
+                        .data(Qt::ToolTipRole)
+                        .toString()
+                        .endsWith(QStringLiteral("UTC")));
             rules << model->index(row, AlertTableModel::RuleColumn).data().toString();
         }
-        QCOMPARE(rules, (QStringList{QStringLiteral("breaker-open"), QStringLiteral("health-unhealthy")}));
+        QCOMPARE(rules, (QStringList { QStringLiteral("breaker-open"), QStringLiteral("health-unhealthy") }));
         const QString summary = model->index(0, AlertTableModel::SummaryColumn).data().toString();
-        QVERIFY2(summary.contains(QStringLiteral("<b>productdb</b>")), qPrintable(summary)); // the text as the server gave it
+        QVERIFY2(summary.contains(QStringLiteral("<b>productdb</b>")),
+                 qPrintable(summary)); // the text as the server gave it
         // The severity cell has its own delegate: the icon (shape as well as the word).
         QVERIFY(table->itemDelegateForColumn(AlertTableModel::SeverityColumn));
 
@@ -176,7 +183,8 @@ private Q_SLOTS:
         const auto n = notified.constFirst().constFirst().value<NotificationPolicy::Notification>();
         QCOMPARE(n.title, QStringLiteral("Critical: 2 new alerts"));
         QCOMPARE(n.alertIds.size(), 2);
-        QVERIFY(m_window->trayIndicator()->toolTip().contains(QStringLiteral("2 alerts active, worst critical")));
+        QVERIFY(
+            m_window->trayIndicator()->toolTip().contains(QStringLiteral("2 alerts active, worst critical")));
         QVERIFY(m_window->trayIndicator()->worst() == std::optional(Alert::Severity::Critical));
     }
 
@@ -184,8 +192,8 @@ private Q_SLOTS:
     {
         m_window->alertsDock()->show();
         for (QWidget *widget : view()->findChildren<QWidget *>()) {
-            if (qobject_cast<QAbstractItemView *>(widget) || qobject_cast<QComboBox *>(widget) || qobject_cast<QPushButton *>(widget)
-                || qobject_cast<QLabel *>(widget))
+            if (qobject_cast<QAbstractItemView *>(widget) || qobject_cast<QComboBox *>(widget)
+                || qobject_cast<QPushButton *>(widget) || qobject_cast<QLabel *>(widget))
                 QVERIFY2(!widget->accessibleName().isEmpty(), widget->metaObject()->className());
         }
         QVERIFY(!view()->modePicker()->view()->accessibleName().isEmpty());
@@ -213,8 +221,12 @@ private Q_SLOTS:
         QTest::keyClick(view()->table(), Qt::Key_K, Qt::ControlModifier);
         const Alert first = m_engine->active().constFirst();
         QCOMPARE(first.acknowledgedBy, QStringLiteral("alice"));
-        QTRY_COMPARE(view()->table()->model()->index(0, AlertTableModel::AcknowledgedColumn).data().toString(), QStringLiteral("alice"));
-        QVERIFY(!view()->acknowledgeButton()->isEnabled()); // the selection survived the reload, nothing left to do
+        QTRY_COMPARE(
+            view()->table()->model()->index(0, AlertTableModel::AcknowledgedColumn).data().toString(),
+            QStringLiteral("alice"));
+        QVERIFY(!view()
+                     ->acknowledgeButton()
+                     ->isEnabled()); // the selection survived the reload, nothing left to do
         const Result<QList<Alert>> logged = m_log->between(first.since, first.since);
         QVERIFY(logged);
         bool found = false;
@@ -250,7 +262,13 @@ private Q_SLOTS:
         QTRY_COMPARE(view()->model()->rowCount(), 2);
         for (int row = 0; row < 2; ++row) {
             QVERIFY(!view()->model()->alert(row).isActive());
-            QVERIFY(view()->table()->model()->index(row, AlertTableModel::EndedColumn).data().toString().endsWith(QStringLiteral("ago")));
+            QVERIFY(view()
+                        ->table()
+                        ->model()
+                        ->index(row, AlertTableModel::EndedColumn)
+                        .data()
+                        .toString()
+                        .endsWith(QStringLiteral("ago")));
         }
         view()->showHistory(false);
         QCOMPARE(view()->modePicker()->currentIndex(), 0);
@@ -266,8 +284,9 @@ private Q_SLOTS:
         NotificationSettingsDialog dialog(s);
         QCOMPARE(dialog.settings(), s);
         QVERIFY(dialog.quietStartEdit()->isEnabled());
-        for (QWidget *w : std::initializer_list<QWidget *>{dialog.enabledBox(), dialog.severityPicker(), dialog.quietBox(),
-                                                           dialog.quietStartEdit(), dialog.quietEndEdit()})
+        for (QWidget *w : std::initializer_list<QWidget *> { dialog.enabledBox(), dialog.severityPicker(),
+                                                             dialog.quietBox(), dialog.quietStartEdit(),
+                                                             dialog.quietEndEdit() })
             QVERIFY2(!w->accessibleName().isEmpty(), w->metaObject()->className());
         QVERIFY(!dialog.severityPicker()->view()->accessibleName().isEmpty());
 

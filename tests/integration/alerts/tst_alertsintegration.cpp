@@ -45,7 +45,7 @@ private:
         env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_dir.filePath(QStringLiteral("config")));
         env.insert(QStringLiteral("OPSDECK_PLUGIN_PATH"), QStringLiteral(OPSDECK_PLUGIN_BUILD_DIR));
         process.setProcessEnvironment(env);
-        process.start(QStringLiteral(OPSDECK_APP_PATH), QStringList{QStringLiteral("alerts")} + arguments);
+        process.start(QStringLiteral(OPSDECK_APP_PATH), QStringList { QStringLiteral("alerts") } + arguments);
         Run run;
         if (!process.waitForFinished(timeoutMs)) {
             process.kill();
@@ -59,14 +59,17 @@ private:
 
     QJsonArray alertsJson(const QStringList &extra = {})
     {
-        const Run run = opsdeck(QStringList{QStringLiteral("--json"), QStringLiteral("--kubeconfig"), m_sim->kubeconfigPath()} + extra);
+        const Run run = opsdeck(
+            QStringList { QStringLiteral("--json"), QStringLiteral("--kubeconfig"), m_sim->kubeconfigPath() }
+            + extra);
         if (run.exitCode != 0) {
             qWarning("opsdeck alerts exited %d: %s", run.exitCode, qPrintable(run.err));
             return {};
         }
         QJsonParseError error;
         const QJsonDocument document = QJsonDocument::fromJson(run.out.toUtf8(), &error);
-        if (error.error != QJsonParseError::NoError || !document.object().value(QLatin1String("alerts")).isArray()) {
+        if (error.error != QJsonParseError::NoError
+            || !document.object().value(QLatin1String("alerts")).isArray()) {
             qWarning("not CLI.md's JSON: %s", qPrintable(run.out));
             return {};
         }
@@ -77,7 +80,8 @@ private:
     {
         for (const QJsonValue &value : alerts) {
             const QJsonObject alert = value.toObject();
-            if (alert.value(QLatin1String("rule")).toString() == rule && alert.value(QLatin1String("service")).toString() == service)
+            if (alert.value(QLatin1String("rule")).toString() == rule
+                && alert.value(QLatin1String("service")).toString() == service)
                 return alert;
         }
         return {};
@@ -99,7 +103,8 @@ private Q_SLOTS:
             QVERIFY2(settings.fileName().startsWith(m_dir.path()), qPrintable(settings.fileName()));
         }
         QVERIFY(QDir().mkpath(m_dir.filePath(QStringLiteral("sim"))));
-        m_sim = std::make_unique<SimProcess>(QStringLiteral(OPSDECK_SIM_PATH), m_dir.filePath(QStringLiteral("sim")));
+        m_sim = std::make_unique<SimProcess>(QStringLiteral(OPSDECK_SIM_PATH),
+                                             m_dir.filePath(QStringLiteral("sim")));
         SimProcess::Options options;
         options.speed = 20;
         options.azure = false;
@@ -114,13 +119,14 @@ private Q_SLOTS:
 
     void usageErrors()
     {
-        QCOMPARE(opsdeck({QStringLiteral("--wait"), QStringLiteral("soon")}).exitCode, 2);
-        QCOMPARE(opsdeck({QStringLiteral("--timeout"), QStringLiteral("0")}).exitCode, 2);
-        QCOMPARE(opsdeck({QStringLiteral("extra")}).exitCode, 2);
-        const Run unknown = opsdeck({QStringLiteral("--kubeconfig"), m_sim->kubeconfigPath(), QStringLiteral("--context"), QStringLiteral("nope")});
+        QCOMPARE(opsdeck({ QStringLiteral("--wait"), QStringLiteral("soon") }).exitCode, 2);
+        QCOMPARE(opsdeck({ QStringLiteral("--timeout"), QStringLiteral("0") }).exitCode, 2);
+        QCOMPARE(opsdeck({ QStringLiteral("extra") }).exitCode, 2);
+        const Run unknown = opsdeck({ QStringLiteral("--kubeconfig"), m_sim->kubeconfigPath(),
+                                      QStringLiteral("--context"), QStringLiteral("nope") });
         QCOMPARE(unknown.exitCode, 2);
         QVERIFY2(unknown.err.startsWith(QStringLiteral("opsdeck alerts: ")), qPrintable(unknown.err));
-        const Run help = opsdeck({QStringLiteral("--help")});
+        const Run help = opsdeck({ QStringLiteral("--help") });
         QCOMPARE(help.exitCode, 0);
         QVERIFY(help.out.contains(QStringLiteral("--wait")));
     }
@@ -130,7 +136,7 @@ private Q_SLOTS:
         // Give the sim's rollouts a moment to be Ready (pods starting are not-ready, but held 180 s).
         const QJsonArray alerts = alertsJson();
         QVERIFY2(alerts.isEmpty(), QJsonDocument(alerts).toJson().constData());
-        const Run table = opsdeck({QStringLiteral("--kubeconfig"), m_sim->kubeconfigPath()});
+        const Run table = opsdeck({ QStringLiteral("--kubeconfig"), m_sim->kubeconfigPath() });
         QCOMPARE(table.exitCode, 0);
         QCOMPARE(table.out, QStringLiteral("No active alerts.\n"));
     }
@@ -138,7 +144,8 @@ private Q_SLOTS:
     void databaseDownRaisesBreakerOpen()
     {
         QString output;
-        QCOMPARE(m_sim->chaos({QStringLiteral("database-down"), QStringLiteral("productservice")}, &output), 0);
+        QCOMPARE(m_sim->chaos({ QStringLiteral("database-down"), QStringLiteral("productservice") }, &output),
+                 0);
         // The breaker opens after its failure threshold, and the health report is read on its own interval.
         QJsonObject alert;
         const QDateTime deadline = QDateTime::currentDateTimeUtc().addSecs(90);
@@ -164,26 +171,29 @@ private Q_SLOTS:
         }
 
         // The table as a person reads it, worst first.
-        const Run table = opsdeck({QStringLiteral("--kubeconfig"), m_sim->kubeconfigPath()});
+        const Run table = opsdeck({ QStringLiteral("--kubeconfig"), m_sim->kubeconfigPath() });
         QCOMPARE(table.exitCode, 0);
         const QStringList lines = table.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
         QVERIFY2(lines.size() >= 3, qPrintable(table.out));
         QVERIFY(lines.at(0).startsWith(QStringLiteral("SEVERITY")));
         QVERIFY2(lines.at(1).startsWith(QStringLiteral("CRITICAL")), qPrintable(table.out));
-        QVERIFY2(table.out.contains(QStringLiteral("breaker-open")) && table.out.contains(QStringLiteral("productservice")), qPrintable(table.out));
+        QVERIFY2(table.out.contains(QStringLiteral("breaker-open"))
+                     && table.out.contains(QStringLiteral("productservice")),
+                 qPrintable(table.out));
 
         // --namespace narrows to that namespace: another one has none of these.
-        QVERIFY(alertsJson({QStringLiteral("--namespace"), QStringLiteral("no-such-namespace")}).isEmpty());
+        QVERIFY(alertsJson({ QStringLiteral("--namespace"), QStringLiteral("no-such-namespace") }).isEmpty());
     }
 
     void clearedFaultClearsTheAlert()
     {
-        QCOMPARE(m_sim->chaos({QStringLiteral("clear"), QStringLiteral("--all")}), 0);
+        QCOMPARE(m_sim->chaos({ QStringLiteral("clear"), QStringLiteral("--all") }), 0);
         // The breaker half-opens after its break and closes on the first success.
         bool gone = false;
         const QDateTime deadline = QDateTime::currentDateTimeUtc().addSecs(90);
         while (!gone && QDateTime::currentDateTimeUtc() < deadline) {
-            gone = find(alertsJson(), QStringLiteral("breaker-open"), QStringLiteral("productservice")).isEmpty();
+            gone = find(alertsJson(), QStringLiteral("breaker-open"), QStringLiteral("productservice"))
+                       .isEmpty();
             if (!gone)
                 QTest::qWait(2000);
         }

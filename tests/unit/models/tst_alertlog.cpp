@@ -28,7 +28,7 @@ Alert alert(const QString &id, const QDateTime &since, const QDateTime &ended = 
     Alert a;
     a.id = id;
     a.rule = id.section(QLatin1Char(':'), 0, 0);
-    a.service = ServiceKey{QStringLiteral("sim"), QStringLiteral("shop"), QStringLiteral("orders")};
+    a.service = ServiceKey { QStringLiteral("sim"), QStringLiteral("shop"), QStringLiteral("orders") };
     a.severity = Alert::Severity::Critical;
     a.since = since;
     a.ended = ended;
@@ -108,7 +108,7 @@ private Q_SLOTS:
         QVERIFY(log.record(alert(QStringLiteral("health-unhealthy:b"), at(9))));
         QVERIFY(log.record(alert(QStringLiteral("pods-not-ready:c"), at(10), at(10, 5))));
         Alert estate = alert(QStringLiteral("source-down:appinsights"), at(7), at(7, 10));
-        estate.service = ServiceKey{};
+        estate.service = ServiceKey {};
         estate.severity = Alert::Severity::Warning;
         QVERIFY(log.record(estate));
         QCOMPARE(recorded.size(), 4);
@@ -121,8 +121,10 @@ private Q_SLOTS:
         QCOMPARE(window->at(0).ended, at(8, 30));
         QCOMPARE(window->at(1).id, QStringLiteral("health-unhealthy:b"));
         QVERIFY(window->at(1).isActive());
-        QCOMPARE(window->at(1).summary, QStringLiteral("orders: <b>circuit</b> breaker db is Open")); // as given
-        QCOMPARE(window->at(1).service, (ServiceKey{QStringLiteral("sim"), QStringLiteral("shop"), QStringLiteral("orders")}));
+        QCOMPARE(window->at(1).summary,
+                 QStringLiteral("orders: <b>circuit</b> breaker db is Open")); // as given
+        QCOMPARE(window->at(1).service,
+                 (ServiceKey { QStringLiteral("sim"), QStringLiteral("shop"), QStringLiteral("orders") }));
         QCOMPARE(toString(window->at(1).severity), QStringLiteral("critical"));
 
         // Boundaries are inclusive: ending exactly at `from`, starting exactly at `to`.
@@ -182,13 +184,13 @@ private Q_SLOTS:
             log.attach(&engine);
 
             ServiceSummary s;
-            s.key = ServiceKey{QStringLiteral("sim"), QStringLiteral("shop"), QStringLiteral("orders")};
+            s.key = ServiceKey { QStringLiteral("sim"), QStringLiteral("shop"), QStringLiteral("orders") };
             s.health = Health::Healthy;
             BreakerSummary b;
             b.name = QStringLiteral("db");
             b.state = BreakerState::State::Open;
             s.breakers << b;
-            engine.setServices({s});
+            engine.setServices({ s });
             engine.evaluate();
             const QDateTime raisedAt = clock.wallNow();
             Result<QList<Alert>> rows = log.between(raisedAt, raisedAt);
@@ -208,7 +210,7 @@ private Q_SLOTS:
             clock.advance(30s);
             const QDateTime clearedAt = clock.wallNow();
             s.breakers.clear();
-            engine.setServices({s});
+            engine.setServices({ s });
             engine.evaluate();
             rows = log.between(raisedAt, raisedAt);
             QVERIFY(rows);
@@ -216,7 +218,7 @@ private Q_SLOTS:
 
             // A second one stays open until the log closes.
             s.health = Health::Unhealthy;
-            engine.setServices({s});
+            engine.setServices({ s });
             engine.evaluate();
             clock.advance(61s);
             engine.evaluate();

@@ -16,9 +16,10 @@ namespace {
 Alert alert(Alert::Severity severity, const QString &service = QStringLiteral("productservice"))
 {
     Alert a;
-    a.rule = severity == Alert::Severity::Critical ? QStringLiteral("breaker-open") : QStringLiteral("hpa-at-max");
+    a.rule = severity == Alert::Severity::Critical ? QStringLiteral("breaker-open")
+                                                   : QStringLiteral("hpa-at-max");
     a.id = a.rule + QStringLiteral(":sim/shop/") + service;
-    a.service = ServiceKey{QStringLiteral("sim"), QStringLiteral("shop"), service};
+    a.service = ServiceKey { QStringLiteral("sim"), QStringLiteral("shop"), service };
     a.severity = severity;
     a.since = QDateTime(QDate(2025, 1, 1), QTime(12, 0), QTimeZone::utc());
     a.summary = service + QStringLiteral(": something is wrong");
@@ -129,29 +130,33 @@ private Q_SLOTS:
         NotificationPolicy policy(clock);
         policy.setTimeZone(QTimeZone::utc());
         QVERIFY(!policy.notificationFor({}));
-        QVERIFY(!policy.notificationFor({alert(Alert::Severity::Info)}));
+        QVERIFY(!policy.notificationFor({ alert(Alert::Severity::Info) }));
 
-        const auto one = policy.notificationFor({alert(Alert::Severity::Critical)});
+        const auto one = policy.notificationFor({ alert(Alert::Severity::Critical) });
         QVERIFY(one);
         QCOMPARE(one->title, QStringLiteral("Critical: breaker-open — productservice"));
         QCOMPARE(one->body, QStringLiteral("productservice: something is wrong"));
 
-        QList<Alert> many{alert(Alert::Severity::Warning, QStringLiteral("a")), alert(Alert::Severity::Info, QStringLiteral("b")),
-                          alert(Alert::Severity::Critical, QStringLiteral("c")), alert(Alert::Severity::Warning, QStringLiteral("d")),
-                          alert(Alert::Severity::Warning, QStringLiteral("e"))};
+        QList<Alert> many { alert(Alert::Severity::Warning, QStringLiteral("a")),
+                            alert(Alert::Severity::Info, QStringLiteral("b")),
+                            alert(Alert::Severity::Critical, QStringLiteral("c")),
+                            alert(Alert::Severity::Warning, QStringLiteral("d")),
+                            alert(Alert::Severity::Warning, QStringLiteral("e")) };
         const auto batch = policy.notificationFor(many);
         QVERIFY(batch);
         QVERIFY(batch->severity == Alert::Severity::Critical);
         QCOMPARE(batch->title, QStringLiteral("Critical: 4 new alerts"));
         QCOMPARE(batch->alertIds.size(), 4); // not the info one
-        QCOMPARE(batch->body, QStringLiteral("c: something is wrong\na: something is wrong\nd: something is wrong\n… and 1 more"));
+        QCOMPARE(batch->body,
+                 QStringLiteral(
+                     "c: something is wrong\na: something is wrong\nd: something is wrong\n… and 1 more"));
     }
 
     void settingsRoundTrip()
     {
         QTemporaryDir dir;
         QSettings settings(dir.filePath(QStringLiteral("opsdeck.ini")), QSettings::IniFormat);
-        QCOMPARE(NotificationSettings::load(settings), NotificationSettings{});
+        QCOMPARE(NotificationSettings::load(settings), NotificationSettings {});
         settings.setValue(QStringLiteral("notifications/enabled"), false);
         settings.setValue(QStringLiteral("notifications/minimumSeverity"), QStringLiteral("critical"));
         settings.setValue(QStringLiteral("notifications/quietStart"), QStringLiteral("22:30"));
@@ -176,7 +181,8 @@ private Q_SLOTS:
         saved.quietStart = QTime(23, 0);
         saved.quietEnd = QTime(8, 0);
         saved.save(settings);
-        QCOMPARE(settings.value(QStringLiteral("notifications/quietStart")).toString(), QStringLiteral("23:00"));
+        QCOMPARE(settings.value(QStringLiteral("notifications/quietStart")).toString(),
+                 QStringLiteral("23:00"));
         QCOMPARE(NotificationSettings::load(settings), saved);
     }
 };
