@@ -279,12 +279,9 @@ QString RcaMarkdown::write(const RcaReport &report)
     if (!report.drills.isEmpty()) {
         QList<QStringList> rows;
         for (const DrillRun &run : report.drills) {
-            const auto detected = run.detectedAt.isValid() && run.faultAt.isValid()
-                ? std::optional<qint64>(run.faultAt.secsTo(run.detectedAt))
-                : std::nullopt;
-            const auto recovered = run.recoveredAt.isValid() && run.faultAt.isValid()
-                ? std::optional<qint64>(run.faultAt.secsTo(run.recoveredAt))
-                : std::nullopt;
+            const std::optional<qint64> detected
+                = run.detectedSeconds(); // rounded as `opsdeck drill` prints it
+            const std::optional<qint64> recovered = run.recoveredSeconds();
             rows << QStringList {
                 escape(run.scenario),
                 cell(run.service.name),

@@ -16,6 +16,12 @@ QDateTime utc(const QDateTime &time)
     return time.isValid() ? time.toUTC() : time;
 }
 
+// Whole seconds, rounded (as DrillRun and `opsdeck drill` report them), not truncated.
+qint64 roundedSeconds(const QDateTime &from, const QDateTime &to)
+{
+    return (from.msecsTo(to) + 500) / 1000;
+}
+
 bool inWindow(const QDateTime &time, const QDateTime &from, const QDateTime &to)
 {
     return time.isValid() && time >= from && time <= to;
@@ -295,7 +301,7 @@ std::optional<qint64> RcaReport::detectionSeconds() const
 {
     if (!firstFaultAt.isValid() || !firstAlertAt.isValid() || firstAlertAt < firstFaultAt)
         return std::nullopt;
-    return firstFaultAt.secsTo(firstAlertAt);
+    return roundedSeconds(firstFaultAt, firstAlertAt);
 }
 
 std::optional<qint64> RcaReport::resolveSeconds() const
@@ -303,7 +309,7 @@ std::optional<qint64> RcaReport::resolveSeconds() const
     const QDateTime start = firstFaultAt.isValid() ? firstFaultAt : firstAlertAt;
     if (!resolvedAt.isValid() || !start.isValid() || resolvedAt < start)
         return std::nullopt;
-    return start.secsTo(resolvedAt);
+    return roundedSeconds(start, resolvedAt);
 }
 
 QDateTime RcaReport::startedAt() const
@@ -360,10 +366,13 @@ QString RcaReport::windowLabel() const
 {
     if (!from.isValid() || !to.isValid())
         return QStringLiteral("—");
-    const QString end = from.date() == to.date() ? to.toString(QStringLiteral("HH:mm"))
-                                                 : to.toString(QStringLiteral("yyyy-MM-dd HH:mm"));
+    // Seconds only when a bound has them (a window picked to the minute reads better without).
+    const bool seconds = from.time().second() != 0 || to.time().second() != 0;
+    const QString time = seconds ? QStringLiteral("HH:mm:ss") : QStringLiteral("HH:mm");
+    const QString end
+        = from.date() == to.date() ? to.toString(time) : to.toString(QStringLiteral("yyyy-MM-dd ") + time);
     return QStringLiteral("%1 → %2 UTC (%3)")
-        .arg(from.toString(QStringLiteral("yyyy-MM-dd HH:mm")), end, durationLabel(from.secsTo(to)));
+        .arg(from.toString(QStringLiteral("yyyy-MM-dd ") + time), end, durationLabel(from.secsTo(to)));
 }
 
 QString RcaReport::severityLabel() const

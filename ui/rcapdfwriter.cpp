@@ -488,12 +488,9 @@ std::unique_ptr<QTextDocument> RcaPdfWriter::document(const RcaReport &report)
     if (!report.drills.isEmpty()) {
         QList<QList<QList<Span>>> rows;
         for (const DrillRun &run : report.drills) {
-            const auto detected = run.detectedAt.isValid() && run.faultAt.isValid()
-                ? std::optional<qint64>(run.faultAt.secsTo(run.detectedAt))
-                : std::nullopt;
-            const auto recovered = run.recoveredAt.isValid() && run.faultAt.isValid()
-                ? std::optional<qint64>(run.faultAt.secsTo(run.recoveredAt))
-                : std::nullopt;
+            const std::optional<qint64> detected
+                = run.detectedSeconds(); // rounded as `opsdeck drill` prints it
+            const std::optional<qint64> recovered = run.recoveredSeconds();
             rows << QList<QList<Span>> { { bold(run.scenario) },
                                          { orDash(run.service.name) },
                                          { text(report.timeLabel(run.faultAt)) },

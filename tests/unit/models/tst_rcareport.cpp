@@ -199,6 +199,10 @@ void tst_RcaReport::swappedBoundsAndTitle()
     QCOMPARE(report.title, QStringLiteral("Product catalogue down"));
     QCOMPARE(report.generatedAt, at(9, 2, 10));
     QCOMPARE(report.windowLabel(), QStringLiteral("2026-11-26 08:00 → 09:00 UTC (1 h 00 min)"));
+    in.from = at(8, 0);
+    in.to = at(8, 3, 36);
+    QCOMPARE(RcaReport::build(in).windowLabel(),
+             QStringLiteral("2026-11-26 08:00:00 → 08:03:36 UTC (3 min 36 s)"));
 
     // Times in another zone come out in UTC.
     RcaReport::Inputs local = inputs();
