@@ -3,6 +3,8 @@
 // alert engine, budgets) on synthetic data.
 
 #include "alertengine.h"
+#include "coststore.h"
+#include "drillstore.h"
 #include "estatebuilder.h"
 #include "fakeclock.h"
 #include "journal.h"
@@ -388,6 +390,85 @@ private Q_SLOTS:
         QVERIFY(model.rowOf(TimelineEntry::Kind::Alert, TimelineBuilder::raised(alert).reference) >= 0);
         QVERIFY(model.rowOf(TimelineEntry::Kind::Alert, TimelineBuilder::ended(alert).reference) >= 0);
         feed.attachAlerts(nullptr);
+
+        // Drill runs kept in the same journal file.
+        DrillStore drills;
+        QVERIFY(drills.open(journal.path()).has_value());
+        DrillRun run;
+        run.scenario = QStringLiteral("bad-canary");
+        run.service = old.service;
+        run.status = QStringLiteral("recovered");
+        run.faultAt = QDateTime::currentDateTimeUtc().addSecs(-120);
+        run.detectedAt = run.faultAt.addSecs(12);
+        run.clearedAt = run.faultAt.addSecs(30);
+        run.recoveredAt = run.faultAt.addSecs(41);
+        QVERIFY(drills.add(run).has_value());
+        const int before = model.rowCount();
+        feed.attachDrills(nullptr, &drills);
+        model.flush();
+        QVERIFY(model.rowCount() > before);
+        bool drill = false;
+        for (const TimelineEntry &e : model.entries())
+            drill |= e.kind == TimelineEntry::Kind::Drill && e.service == old.service;
+        QVERIFY(drill);
+    }
+
+    void feedFromBudgets()
+    {
+        auto series = [](double spent) {
+            CostSeries s;
+            s.serviceTag = QStringLiteral("cart");
+            s.scope = QStringLiteral("/subscriptions/sub");
+            s.currency = QStringLiteral("USD");
+            s.points = { CostPoint { QDate(2026, 11, 5), spent, false } };
+            s.asOf = QDate(2026, 11, 10);
+            s.fetchedAt = QDateTime(s.asOf, QTime(9, 0), Qt::UTC);
+            return s;
+        };
+        CostBudget budget;
+        budget.scope = QStringLiteral("/subscriptions/sub");
+        budget.name = QStringLiteral("cart-monthly");
+        budget.serviceTag = QStringLiteral("cart");
+        budget.amount = 100;
+        budget.currency = QStringLiteral("USD");
+        budget.timeGrain = QStringLiteral("Monthly");
+        budget.notifications = { CostBudget::Notification { QStringLiteral("n80"), 80, false, true,
+                                                            QStringLiteral("GreaterThanOrEqualTo") } };
+        auto batchOf = [&](double spent) {
+            return ObservationBatch { QStringLiteral("costmanagement"),
+                                      QDateTime::currentDateTimeUtc(),
+                                      { series(spent), budget } };
+        };
+
+        CostStore costs; // stamps crossings with the wall clock: so does the feed here
+        TimelineModel model;
+        TimelineFeed feed(&model, Clock::system());
+        costs.apply(batchOf(40));
+        feed.attachCosts(&costs);
+        model.flush();
+        QCOMPARE(model.rowCount(), 0); // under every threshold
+
+        costs.apply(batchOf(85)); // crosses 80 %
+        model.flush();
+        QCOMPARE(model.rowCount(), 1);
+        QCOMPARE(toString(model.entryAt(0).kind), toString(TimelineEntry::Kind::Budget));
+        QCOMPARE(model.entryAt(0).title, QStringLiteral("Budget cart-monthly crossed 80 %"));
+        QCOMPARE(model.entryAt(0).service.name, QStringLiteral("cart"));
+
+        costs.apply(batchOf(85)); // the same figures again: nothing new
+        model.flush();
+        QCOMPARE(model.rowCount(), 1);
+
+        const QDateTime before = QDateTime::currentDateTimeUtc();
+        costs.apply(batchOf(50)); // back under
+        model.flush();
+        QCOMPARE(model.rowCount(), 2);
+        // (Within one millisecond of the crossing the two may share a time stamp: found by title.)
+        const int cleared = model.entryAt(0).title.contains(QStringLiteral("back under")) ? 0 : 1;
+        QVERIFY2(model.entryAt(cleared).title.contains(QStringLiteral("back under 80 %")),
+                 qPrintable(model.entryAt(cleared).title));
+        QVERIFY(model.entryAt(cleared).at >= before);
+        QCOMPARE(toString(model.entryAt(cleared).severity), toString(TimelineEntry::Severity::Info));
     }
 };
 
