@@ -72,22 +72,18 @@ QString RcaMarkdown::escape(const QString &text)
         case '&':
             out += QStringLiteral("&amp;");
             break;
-        // Inline Markdown (emphasis, code, links, images, strikethrough), table cells, and the line-start
-        // markers should a renderer ever see the text at the start of a line.
+        // Inline Markdown (emphasis, code, links and images — `[` and `]` suffice, a `(` alone links
+        // nothing — strikethrough, math), table cells, and a heading should the text ever start a line.
         case '\\':
         case '`':
         case '*':
         case '_':
         case '[':
         case ']':
-        case '(':
-        case ')':
         case '!':
         case '|':
         case '~':
         case '#':
-        case '{':
-        case '}':
         case '$':
             out += QLatin1Char('\\');
             out += c;

@@ -111,7 +111,7 @@ void tst_RcaCommand::markdown()
     for (const QString &expected : {
              QStringLiteral("# Incident: productservice — 2026-11-26 08:12 UTC"),
              QStringLiteral("- **First fault:** 08:12:03 — Drill database-failure injected into "
-                            "productservice \\(sim/shop\\)"),
+                            "productservice (sim/shop)"),
              QStringLiteral("- **First alert:** 08:12:41 — breaker-open on productservice"),
              QStringLiteral("- **Time to detect:** 38 s"),
              QStringLiteral("| 08:13:30 | 08:14:05 | aks-admin | restart |"),
