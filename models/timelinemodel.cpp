@@ -111,6 +111,22 @@ void TimelineModel::flush()
 
     // 3. New rows, grouped by where they go: live entries are mostly newest, so usually one run at the end.
     std::sort(fresh.begin(), fresh.end(), timelineLess);
+    // Past the bound, new entries older than everything kept would only be inserted to be trimmed again
+    // (a feed re-reading old events every tick): they are not inserted at all.
+    if (qsizetype excess = m_rows.size() + fresh.size() - m_limit; excess > 0) {
+        qsizetype fromRows = 0;
+        qsizetype fromFresh = 0;
+        while (excess-- > 0) {
+            if (fromFresh < fresh.size()
+                && (fromRows >= m_rows.size() || timelineLess(fresh[fromFresh], m_rows[fromRows])))
+                ++fromFresh;
+            else
+                ++fromRows;
+        }
+        for (qsizetype i = 0; i < fromFresh; ++i)
+            m_byKey.remove(keyOf(fresh[i]));
+        fresh.remove(0, fromFresh);
+    }
     QList<qsizetype> positions;
     positions.reserve(fresh.size());
     int runs = 0;

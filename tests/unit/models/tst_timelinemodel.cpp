@@ -149,6 +149,13 @@ private Q_SLOTS:
         QCOMPARE(model.entryAt(99).reference, QStringLiteral("249"));
         // The oldest are gone from the index too: adding one again makes it a row again (then trimmed).
         QCOMPARE(model.rowOf(TimelineEntry::Kind::Event, QStringLiteral("10")), -1);
+        // An old entry read again (a feed re-reading history) is not inserted only to be trimmed.
+        QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+        QSignalSpy removed(&model, &QAbstractItemModel::rowsRemoved);
+        model.add(entry(10 * 1000, TimelineEntry::Kind::Event, QStringLiteral("10")));
+        model.flush();
+        QCOMPARE(inserted.count() + removed.count(), 0);
+        QCOMPARE(model.rowCount(), 100);
         model.add(entry(300 * 1000, TimelineEntry::Kind::Event, QStringLiteral("300")));
         model.flush();
         QCOMPARE(model.rowCount(), 100);
