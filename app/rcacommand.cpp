@@ -1,6 +1,7 @@
 #include "rcacommand.h"
 
 #include "globaloptions.h"
+#include "headlessestate.h"
 #include "journal.h"
 #include "journalcommand.h"
 #include "rcamarkdown.h"
@@ -8,11 +9,15 @@
 #include "rcareport.h"
 #include "rcasource.h"
 #include "subcommand.h"
+#include "timelinebuilder.h"
 
 #include <QCommandLineParser>
+#include <QEventLoop>
 #include <QFileInfo>
+#include <QLoggingCategory>
 #include <QSaveFile>
 #include <QTimeZone>
+#include <QTimer>
 
 #include <cstdio>
 #include <optional>
@@ -35,6 +40,47 @@ std::optional<QDateTime> parseTime(const QString &text)
     if (time.timeSpec() == Qt::LocalTime)
         time = QDateTime(time.date(), time.time(), QTimeZone::utc());
     return time.toUTC();
+}
+
+// The cluster's Kubernetes Events (it keeps about an hour of them) as timeline entries, after one sync
+// of the estate (HeadlessEstate: the kubernetes source of the context).
+Result<QList<TimelineEntry>> clusterEvents(const GlobalOptions &options, int timeoutSeconds)
+{
+    // The sources' own warnings would only repeat the one line this command prints.
+    QLoggingCategory::setFilterRules(
+        QStringLiteral("opsdeck.*.debug=false\nopsdeck.*.info=false\nopsdeck.*.warning=false"));
+    HeadlessEstate estate(options);
+    if (const Result<void> started = estate.start(); !started)
+        return tl::unexpected(started.error());
+    QEventLoop loop;
+    std::optional<Error> failure;
+    QTimer timeout;
+    timeout.setSingleShot(true);
+    QObject::connect(&timeout, &QTimer::timeout, &loop, [&] {
+        failure = Error { ErrorKind::Timeout,
+                          QStringLiteral("the cluster did not sync within %1 s: %2")
+                              .arg(timeoutSeconds)
+                              .arg(estate.pendingDescription()),
+                          QStringLiteral("Raise --timeout."),
+                          {} };
+        loop.quit();
+    });
+    QObject::connect(&estate, &HeadlessEstate::failed, &loop, [&](const Error &error) {
+        failure = error;
+        loop.quit();
+    });
+    QObject::connect(&estate, &HeadlessEstate::synced, &loop, &QEventLoop::quit);
+    timeout.start(std::chrono::seconds(timeoutSeconds));
+    loop.exec();
+    if (failure)
+        return tl::unexpected(*failure);
+    QList<TimelineEntry> entries;
+    const ServiceStore &store = estate.store();
+    for (int row = 0; row < store.serviceCount(); ++row) {
+        const ServiceKey key = store.serviceAt(row).key;
+        entries += TimelineBuilder::fromEvents(store.events(key), key);
+    }
+    return entries;
 }
 
 } // namespace
@@ -60,6 +106,13 @@ int runRcaCommand(const QStringList &arguments)
         QCommandLineOption(QStringLiteral("output"),
                            QStringLiteral("The file to write; - writes Markdown to standard output."),
                            QStringLiteral("FILE")),
+        QCommandLineOption(
+            QStringLiteral("events"),
+            QStringLiteral("Also read the cluster's Kubernetes Events (--kubeconfig, --context); waits "
+                           "for one sync. Left out, with a warning, when the cluster does not answer.")),
+        QCommandLineOption(QStringLiteral("timeout"),
+                           QStringLiteral("With --events: how long to wait for the cluster (default 60)."),
+                           QStringLiteral("SECONDS"), QStringLiteral("60")),
         QCommandLineOption(
             QStringLiteral("title"),
             QStringLiteral("The report's title (default: the affected services and the start)."),
@@ -130,6 +183,13 @@ int runRcaCommand(const QStringList &arguments)
         return ExitCode::Usage;
     }
 
+    bool timeoutOk = false;
+    const int timeoutSeconds = parser.value(QStringLiteral("timeout")).toInt(&timeoutOk);
+    if (!timeoutOk || timeoutSeconds <= 0) {
+        printDiagnostic(Command, QStringLiteral("--timeout must be a positive number of seconds"));
+        return ExitCode::Usage;
+    }
+
     Journal journal;
     if (const Result<void> opened = journal.open(journalFilePath()); !opened) {
         printDiagnostic(Command, toString(opened.error()));
@@ -141,6 +201,21 @@ int runRcaCommand(const QStringList &arguments)
         return ExitCode::Failed;
     }
     inputs->title = parser.value(QStringLiteral("title"));
+    if (parser.isSet(QStringLiteral("events"))) {
+        const Result<QList<TimelineEntry>> events = clusterEvents(*options, timeoutSeconds);
+        if (!events) {
+            if (events.error().kind
+                == ErrorKind::Config) { // an unusable kubeconfig or context: a usage error
+                printDiagnostic(Command, toString(events.error()));
+                return ExitCode::Usage;
+            }
+            printDiagnostic(Command,
+                            QStringLiteral("Kubernetes Events left out: ") + toString(events.error()));
+        } else {
+            inputs->timeline += *events;
+            inputs->sources << QStringLiteral("Kubernetes Events");
+        }
+    }
     const RcaReport report = RcaReport::build(*inputs);
 
     if (format == QLatin1String("pdf")) {

@@ -5,6 +5,7 @@
 #include "drillstore.h"
 #include "journal.h"
 #include "rcafixture.h"
+#include "simprocess.h"
 
 #include <QDir>
 #include <QFile>
@@ -39,6 +40,7 @@ private Q_SLOTS:
     void usageErrors_data();
     void usageErrors();
     void unwritableOutputFails();
+    void kubernetesEventsFromTheCluster();
 
 private:
     Run rca(const QStringList &arguments) const;
@@ -235,6 +237,32 @@ void tst_RcaCommand::unwritableOutputFails()
         QCOMPARE(run.exitCode, 1);
         QVERIFY2(run.err.contains(QLatin1String("no/such/dir/rca.")), qPrintable(run.err));
     }
+}
+
+void tst_RcaCommand::kubernetesEventsFromTheCluster()
+{
+    QVERIFY(QDir().mkpath(m_dir.filePath(QStringLiteral("sim"))));
+    SimProcess sim(QStringLiteral(OPSDECK_SIM_PATH), m_dir.filePath(QStringLiteral("sim")));
+    QVERIFY2(sim.start({ .speed = 20, .azure = false }), qPrintable(sim.errorString()));
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    const QStringList window { QStringLiteral("--from"),   now.addSecs(-3600).toString(Qt::ISODate),
+                               QStringLiteral("--to"),     now.addSecs(600).toString(Qt::ISODate),
+                               QStringLiteral("--output"), QStringLiteral("-") };
+    const Run run = rca(
+        window
+        + QStringList { QStringLiteral("--events"), QStringLiteral("--kubeconfig"), sim.kubeconfigPath() });
+    QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+    // The sim's start (Scheduled, SuccessfulCreate, ScalingReplicaSet …) is on the timeline.
+    QVERIFY2(run.out.contains(QStringLiteral("| event | ")), qPrintable(run.out.left(3000)));
+    QVERIFY(run.out.contains(QStringLiteral("kubernetes:")));
+    QVERIFY(run.out.contains(QStringLiteral("Kubernetes Events")));
+
+    // An unreadable kubeconfig is a usage error; nothing is written.
+    const Run bad = rca(window
+                        + QStringList { QStringLiteral("--events"), QStringLiteral("--kubeconfig"),
+                                        m_dir.filePath(QStringLiteral("missing.yaml")) });
+    QCOMPARE(bad.exitCode, 2);
+    QVERIFY(bad.out.isEmpty());
 }
 
 QTEST_GUILESS_MAIN(tst_RcaCommand)
