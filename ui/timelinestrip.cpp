@@ -138,7 +138,15 @@ QDateTime TimelineStrip::now() const
 
 QDateTime TimelineStrip::visibleTo() const
 {
-    return m_followNow ? now() : m_end;
+    if (!m_followNow)
+        return m_end;
+    // A cluster whose clock runs ahead of ours (a few minutes; the sim at --speed more) stamps its
+    // newest events "in the future": following now still shows them.
+    const QDateTime current = now();
+    if (m_model->rowCount() == 0)
+        return current;
+    const QDateTime newest = m_model->entryAt(m_model->rowCount() - 1).at;
+    return newest > current ? std::min(newest, current.addSecs(MaxClockSkewSeconds)) : current;
 }
 
 QDateTime TimelineStrip::visibleFrom() const

@@ -26,6 +26,7 @@ public:
     static constexpr qint64 MinSpanSeconds = 60;
     static constexpr qint64 MaxSpanSeconds = 14 * 24 * 3600;
     static constexpr qint64 DefaultSpanSeconds = 3600;
+    static constexpr qint64 MaxClockSkewSeconds = 600; // newest entries this far ahead still show
 
     TimelineStrip(TimelineModel *model, TimelineFilterProxyModel *filter, QWidget *parent = nullptr);
 

@@ -17,6 +17,7 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <map>
 
 namespace Opsdeck {
@@ -178,8 +179,11 @@ void TimelineView::sizeColumns()
     m_table->setColumnWidth(
         TimelineModel::KindColumn,
         metrics.horizontalAdvance(TimelineModel::kindLabel(TimelineEntry::Kind::CanaryWeight)) + pad);
-    m_table->setColumnWidth(TimelineModel::SeverityColumn,
-                            metrics.horizontalAdvance(QStringLiteral("Critical")) + pad);
+    // The longest word (and the header with its sort arrow) fits.
+    const int severityWidth
+        = std::max({ metrics.horizontalAdvance(tr("Critical")), metrics.horizontalAdvance(tr("Warning")),
+                     metrics.horizontalAdvance(tr("Severity")) });
+    m_table->setColumnWidth(TimelineModel::SeverityColumn, severityWidth + pad * 2);
     m_table->setColumnWidth(TimelineModel::ServiceColumn,
                             metrics.horizontalAdvance(QStringLiteral("notificationservice")) + pad);
     m_table->setColumnWidth(TimelineModel::TitleColumn, metrics.averageCharWidth() * 52);
