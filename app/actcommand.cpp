@@ -46,11 +46,6 @@ struct Outcome
     std::optional<Error> error;
 };
 
-void out(const QString &text)
-{
-    std::fputs(qPrintable(text), stdout);
-}
-
 void err(const QString &text)
 {
     std::fputs(qPrintable(text), stderr);
@@ -65,11 +60,6 @@ QString quoted(const QString &value)
 QString changeLine(const ActionChange &c)
 {
     return QStringLiteral("%1/%2 %3: %4 → %5").arg(c.kind, c.name, c.field, quoted(c.from), quoted(c.to));
-}
-
-QString describe(const Error &error)
-{
-    return error.hint.isEmpty() ? error.message : QStringLiteral("%1 (%2)").arg(error.message, error.hint);
 }
 
 // Parses ACTION and its arguments into a request; Error{Config} = usage (exit 2), Error{Invalid} = a
@@ -224,7 +214,7 @@ void printPreview(const Invocation &inv, const ActionPreview &preview)
     }
     if (!affected.isEmpty())
         text += QStringLiteral("Affected objects: %1\n").arg(affected.join(QStringLiteral(", ")));
-    out(text);
+    printOut(text);
 }
 
 // The journal id of a request (refusals are journaled by ActionService without handing back the id).
@@ -270,19 +260,9 @@ int runActCommand(const QStringList &arguments)
     });
     parser.addPositionalArgument(QStringLiteral("ACTION"), QStringLiteral("canary-weight, promote, abort, undo, scale, restart or restore-db"));
     parser.addPositionalArgument(QStringLiteral("N"), QStringLiteral("canary-weight: the weight in percent; scale: the replicas"), QStringLiteral("[N]"));
-    if (!parser.parse(arguments)) {
-        printDiagnostic(Command, parser.errorText());
-        return ExitCode::Usage;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        out(parser.helpText());
-        return ExitCode::Done;
-    }
-    const Result<GlobalOptions> global = GlobalOptions::read(parser);
-    if (!global) {
-        printDiagnostic(Command, global.error().message);
-        return ExitCode::Usage;
-    }
+    const ParsedCommandLine global = parseCommandLine(parser, arguments, Command, true);
+    if (!global)
+        return global.error();
     Result<Invocation> parsed = parseInvocation(parser, *global);
     if (!parsed) {
         printDiagnostic(Command, parsed.error().message);
@@ -293,7 +273,7 @@ int runActCommand(const QStringList &arguments)
     // The context and namespace, as kubectl would pick them.
     const Result<Kubeconfig> kubeconfig = KubeconfigLoader::load(global->kubeconfig);
     if (!kubeconfig) {
-        printDiagnostic(Command, describe(kubeconfig.error()));
+        printDiagnostic(Command, describeError(kubeconfig.error()));
         return ExitCode::Usage;
     }
     const QString contextName = global->context.isEmpty() ? kubeconfig->currentContext() : global->context;
@@ -310,7 +290,7 @@ int runActCommand(const QStringList &arguments)
 
     Journal journal;
     if (const Result<void> opened = journal.open(journalFilePath()); !opened) {
-        printDiagnostic(Command, describe(opened.error()));
+        printDiagnostic(Command, describeError(opened.error()));
         return ExitCode::Failed;
     }
 
@@ -324,7 +304,7 @@ int runActCommand(const QStringList &arguments)
         }
         const Result<AzureConfig> azure = AzureConfig::load(global->azureConfig);
         if (!azure) {
-            printDiagnostic(Command, describe(azure.error()));
+            printDiagnostic(Command, describeError(azure.error()));
             return ExitCode::Usage;
         }
         azureSettings = azure->toSettings();
@@ -501,25 +481,25 @@ int runActCommand(const QStringList &arguments)
     loop.exec();
 
     if (inv.json) {
-        out(QString::fromUtf8(QJsonDocument(outcomeJson(inv, outcome)).toJson(QJsonDocument::Indented)));
+        printOut(QString::fromUtf8(QJsonDocument(outcomeJson(inv, outcome)).toJson(QJsonDocument::Indented)));
     } else if (outcome.status == QLatin1String("previewed") && preview) {
         if (inv.dryRun) {
             for (const ActionChange &c : preview->changes)
-                out(changeLine(c) + QLatin1Char('\n'));
+                printOut(changeLine(c) + QLatin1Char('\n'));
             for (const QString &warning : preview->warnings)
                 err(QStringLiteral("opsdeck act: warning: %1\n").arg(warning));
         } else {
             printPreview(inv, *preview);
         }
     } else if (outcome.status == QLatin1String("succeeded")) {
-        out(QStringLiteral("%1 on %2: succeeded (journal entry %3)\n").arg(inv.cliAction, inv.request.service.name).arg(outcome.journalId));
+        printOut(QStringLiteral("%1 on %2: succeeded (journal entry %3)\n").arg(inv.cliAction, inv.request.service.name).arg(outcome.journalId));
         for (const ActionChange &c : outcome.changes)
-            out(QStringLiteral("  %1\n").arg(changeLine(c)));
+            printOut(QStringLiteral("  %1\n").arg(changeLine(c)));
     }
     if (outcome.status == QLatin1String("previewed") && !inv.dryRun)
         printDiagnostic(Command, QStringLiteral("preview only, nothing was changed; run again with --yes to apply"));
     else if (outcome.error && outcome.status != QLatin1String("succeeded"))
-        printDiagnostic(Command, QStringLiteral("%1: %2").arg(outcome.status, describe(*outcome.error)));
+        printDiagnostic(Command, QStringLiteral("%1: %2").arg(outcome.status, describeError(*outcome.error)));
     return outcome.exitCode;
 }
 

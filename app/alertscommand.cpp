@@ -13,25 +13,11 @@
 #include <QLoggingCategory>
 #include <QTimer>
 
-#include <cstdio>
-
 namespace Opsdeck {
 
 namespace {
 
 const QString Command = QStringLiteral("alerts");
-
-void print(const QString &text)
-{
-    const QByteArray bytes = text.toUtf8();
-    std::fwrite(bytes.constData(), 1, size_t(bytes.size()), stdout);
-    std::fflush(stdout);
-}
-
-QString describe(const Error &error)
-{
-    return error.hint.isEmpty() ? error.message : error.message + QStringLiteral(" — ") + error.hint;
-}
 
 QString serviceText(const Alert &alert)
 {
@@ -101,25 +87,9 @@ int runAlertsCommand(const QStringList &arguments)
                                           "seconds (default 120)."),
                            QStringLiteral("SECONDS"), QStringLiteral("120")),
     });
-    if (!parser.parse(arguments)) {
-        printDiagnostic(Command, parser.errorText());
-        return ExitCode::Usage;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        print(parser.helpText());
-        return ExitCode::Done;
-    }
-    if (!parser.positionalArguments().isEmpty()) {
-        printDiagnostic(
-            Command,
-            QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().constFirst()));
-        return ExitCode::Usage;
-    }
-    const Result<GlobalOptions> global = GlobalOptions::read(parser);
-    if (!global) {
-        printDiagnostic(Command, global.error().message);
-        return ExitCode::Usage;
-    }
+    const ParsedCommandLine global = parseCommandLine(parser, arguments, Command);
+    if (!global)
+        return global.error();
     bool ok = false;
     const int waitSeconds = parser.value(QStringLiteral("wait")).toInt(&ok);
     if (!ok || waitSeconds < 0) {
@@ -137,7 +107,7 @@ int runAlertsCommand(const QStringList &arguments)
         QStringLiteral("opsdeck.*.debug=false\nopsdeck.*.info=false\nopsdeck.*.warning=false"));
     HeadlessEstate estate(*global);
     if (const Result<void> started = estate.start(); !started) {
-        printDiagnostic(Command, describe(started.error()));
+        printDiagnostic(Command, describeError(started.error()));
         return started.error().kind == ErrorKind::Config ? ExitCode::Usage : ExitCode::Failed;
     }
 
@@ -154,7 +124,7 @@ int runAlertsCommand(const QStringList &arguments)
         loop.quit();
     });
     QObject::connect(&estate, &HeadlessEstate::failed, &loop, [&](const Error &error) {
-        printDiagnostic(Command, describe(error));
+        printDiagnostic(Command, describeError(error));
         exitCode = ExitCode::Failed;
         loop.quit();
     });
@@ -184,10 +154,10 @@ int runAlertsCommand(const QStringList &arguments)
         QJsonArray array;
         for (const Alert &a : std::as_const(alerts))
             array.append(toJson(a));
-        print(QString::fromUtf8(QJsonDocument(QJsonObject { { QStringLiteral("alerts"), array } })
+        printOut(QString::fromUtf8(QJsonDocument(QJsonObject { { QStringLiteral("alerts"), array } })
                                     .toJson(QJsonDocument::Indented)));
     } else {
-        print(humanTable(alerts, QDateTime::currentDateTimeUtc()));
+        printOut(humanTable(alerts, QDateTime::currentDateTimeUtc()));
     }
     return ExitCode::Done;
 }

@@ -15,20 +15,11 @@
 #include <QLoggingCategory>
 #include <QTimer>
 
-#include <cstdio>
-
 namespace Opsdeck {
 
 namespace {
 
 const QString Command = QStringLiteral("costs");
-
-void print(const QString &text)
-{
-    const QByteArray bytes = text.toUtf8();
-    std::fwrite(bytes.constData(), 1, size_t(bytes.size()), stdout);
-    std::fflush(stdout);
-}
 
 QString humanTable(const CostStore &store)
 {
@@ -85,23 +76,9 @@ int runCostsCommand(const QStringList &arguments)
         QCommandLineOption(QStringLiteral("timeout"), QStringLiteral("Give up after this many seconds (default 300)."), QStringLiteral("S"),
                            QStringLiteral("300")),
     });
-    if (!parser.parse(arguments)) {
-        printDiagnostic(Command, parser.errorText());
-        return ExitCode::Usage;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        print(parser.helpText());
-        return ExitCode::Done;
-    }
-    if (!parser.positionalArguments().isEmpty()) {
-        printDiagnostic(Command, QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().constFirst()));
-        return ExitCode::Usage;
-    }
-    const Result<GlobalOptions> global = GlobalOptions::read(parser);
-    if (!global) {
-        printDiagnostic(Command, global.error().message);
-        return ExitCode::Usage;
-    }
+    const ParsedCommandLine global = parseCommandLine(parser, arguments, Command);
+    if (!global)
+        return global.error();
     const QString period = parser.value(QStringLiteral("period"));
     if (period != QLatin1String("mtd") && period != QLatin1String("last-month")) {
         printDiagnostic(Command, QStringLiteral("--period must be mtd or last-month, not '%1'").arg(period));
@@ -182,13 +159,13 @@ int runCostsCommand(const QStringList &arguments)
         return exitCode;
 
     if (parser.isSet(QStringLiteral("csv"))) {
-        print(store.csv());
+        printOut(store.csv());
     } else if (global->json) {
         QJsonObject root{{QStringLiteral("contexts"), QJsonArray()}};
         store.addToSnapshot(root);
-        print(QString::fromUtf8(QJsonDocument(root.value(QStringLiteral("costs")).toObject()).toJson(QJsonDocument::Indented)));
+        printOut(QString::fromUtf8(QJsonDocument(root.value(QStringLiteral("costs")).toObject()).toJson(QJsonDocument::Indented)));
     } else {
-        print(humanTable(store));
+        printOut(humanTable(store));
     }
     return ExitCode::Done;
 }

@@ -35,24 +35,12 @@ extern "C" void onInterrupt(int)
     g_interrupted = true;
 }
 
-void print(const QString &text)
-{
-    const QByteArray bytes = text.toUtf8();
-    std::fwrite(bytes.constData(), 1, size_t(bytes.size()), stdout);
-    std::fflush(stdout);
-}
-
 // Progress goes to stderr, one line each, so stdout stays the result (CLI.md).
 void progress(const QString &text)
 {
     const QByteArray bytes = (QStringLiteral("opsdeck drill: ") + text + QLatin1Char('\n')).toUtf8();
     std::fwrite(bytes.constData(), 1, size_t(bytes.size()), stderr);
     std::fflush(stderr);
-}
-
-QString describe(const Error &error)
-{
-    return error.hint.isEmpty() ? error.message : error.message + QStringLiteral(" — ") + error.hint;
 }
 
 QJsonValue time(const QDateTime &t)
@@ -111,14 +99,9 @@ int runDrillCommand(const QStringList &arguments)
                            QStringLiteral("How long to wait for the sync, for the alert, and for recovery, each (default 300)."),
                            QStringLiteral("SECONDS"), QStringLiteral("300")),
     });
-    if (!parser.parse(arguments)) {
-        printDiagnostic(Command, parser.errorText());
-        return ExitCode::Usage;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        print(parser.helpText());
-        return ExitCode::Done;
-    }
+    const ParsedCommandLine global = parseCommandLine(parser, arguments, Command, true);
+    if (!global)
+        return global.error();
     const QStringList positional = parser.positionalArguments();
     if (positional.size() != 1) {
         printDiagnostic(Command, QStringLiteral("name one scenario: %1").arg(drillScenarios().join(QStringLiteral(", "))));
@@ -140,17 +123,12 @@ int runDrillCommand(const QStringList &arguments)
         printDiagnostic(Command, QStringLiteral("--timeout must be a positive number of seconds"));
         return ExitCode::Usage;
     }
-    const Result<GlobalOptions> global = GlobalOptions::read(parser);
-    if (!global) {
-        printDiagnostic(Command, global.error().message);
-        return ExitCode::Usage;
-    }
 
     // The sources' own warnings would repeat what the drill reports.
     QLoggingCategory::setFilterRules(QStringLiteral("opsdeck.*.debug=false\nopsdeck.*.info=false\nopsdeck.*.warning=false"));
     HeadlessEstate estate(*global);
     if (const Result<void> started = estate.start(); !started) {
-        printDiagnostic(Command, describe(started.error()));
+        printDiagnostic(Command, describeError(started.error()));
         return started.error().kind == ErrorKind::Config ? ExitCode::Usage : ExitCode::Failed;
     }
     if (!estate.connection()) {
@@ -175,13 +153,13 @@ int runDrillCommand(const QStringList &arguments)
     chaos.probe(&loop, [&](const Result<QJsonObject> &status) {
         probed = true;
         if (!status) {
-            printDiagnostic(Command, describe(status.error()));
+            printDiagnostic(Command, describeError(status.error()));
             quit(status.error().kind == ErrorKind::NotFound || status.error().kind == ErrorKind::Invalid ? ExitCode::Refused : ExitCode::Failed);
             return;
         }
         isSim = true;
         if (estateFailure) {
-            printDiagnostic(Command, describe(*estateFailure));
+            printDiagnostic(Command, describeError(*estateFailure));
             quit(ExitCode::Failed);
         } else if (estate.isSynced()) {
             loop.quit();
@@ -192,7 +170,7 @@ int runDrillCommand(const QStringList &arguments)
             estateFailure = error;
             return;
         }
-        printDiagnostic(Command, describe(error));
+        printDiagnostic(Command, describeError(error));
         quit(ExitCode::Failed);
     });
     QObject::connect(&estate, &HeadlessEstate::synced, &loop, [&] {
@@ -214,7 +192,7 @@ int runDrillCommand(const QStringList &arguments)
 
     const Result<ServiceKey> service = findService(estate.store(), estate.context(), global->ns, serviceName);
     if (!service) {
-        printDiagnostic(Command, describe(service.error()));
+        printDiagnostic(Command, describeError(service.error()));
         return ExitCode::Usage;
     }
 
@@ -222,16 +200,16 @@ int runDrillCommand(const QStringList &arguments)
     Journal journal;
     const QString journalPath = journalFilePath();
     if (const Result<void> opened = journal.open(journalPath); !opened) {
-        printDiagnostic(Command, describe(opened.error()));
+        printDiagnostic(Command, describeError(opened.error()));
         return ExitCode::Failed;
     }
     DrillStore store;
     if (const Result<void> opened = store.open(journalPath); !opened) {
-        printDiagnostic(Command, describe(opened.error()));
+        printDiagnostic(Command, describeError(opened.error()));
         return ExitCode::Failed;
     }
     if (const Result<void> recording = estate.recordAlerts(journalPath); !recording)
-        progress(QStringLiteral("alerts are not recorded: %1").arg(describe(recording.error())));
+        progress(QStringLiteral("alerts are not recorded: %1").arg(describeError(recording.error())));
 
     DrillRunner runner;
     runner.setChaos(&chaos);
@@ -242,7 +220,7 @@ int runDrillCommand(const QStringList &arguments)
 
     // Blind from here on: end the drill (clearing the fault) rather than leave it injected.
     QObject::connect(&estate, &HeadlessEstate::failed, &loop, [&](const Error &error) {
-        progress(QStringLiteral("the estate's source failed: %1").arg(describe(error)));
+        progress(QStringLiteral("the estate's source failed: %1").arg(describeError(error)));
         if (runner.isRunning())
             runner.cancel();
         else
@@ -314,7 +292,7 @@ int runDrillCommand(const QStringList &arguments)
         lastRefusal = started.error();
         if (started.error().kind != ErrorKind::Conflict || std::chrono::steady_clock::now() >= startDeadline) {
             startTimer.stop();
-            printDiagnostic(Command, QStringLiteral("not started: %1").arg(describe(started.error())));
+            printDiagnostic(Command, QStringLiteral("not started: %1").arg(describeError(started.error())));
             quit(started.error().kind == ErrorKind::Conflict ? ExitCode::Refused : ExitCode::Failed);
         }
     };
@@ -377,15 +355,15 @@ int runDrillCommand(const QStringList &arguments)
         };
         if (!run.error.isEmpty())
             object.insert(QStringLiteral("error"), run.error);
-        print(QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Indented)));
+        printOut(QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Indented)));
     } else {
         if (run.status == QLatin1String("recovered"))
-            print(QStringLiteral("%1 on %2: detected after %3 s (%4), recovered after %5 s (%6 s after the fault was cleared)\n")
+            printOut(QStringLiteral("%1 on %2: detected after %3 s (%4), recovered after %5 s (%6 s after the fault was cleared)\n")
                       .arg(run.scenario, run.service.name, secondsText(run.detectedSeconds()), run.alertId, secondsText(run.recoveredSeconds()),
                            secondsText(run.healSeconds())));
         else
-            print(QStringLiteral("%1 on %2: %3: %4\n").arg(run.scenario, run.service.name, run.status, run.error));
-        print(QStringLiteral("detectedSeconds=%1 recoveredSeconds=%2\n").arg(secondsText(run.detectedSeconds()), secondsText(run.recoveredSeconds())));
+            printOut(QStringLiteral("%1 on %2: %3: %4\n").arg(run.scenario, run.service.name, run.status, run.error));
+        printOut(QStringLiteral("detectedSeconds=%1 recoveredSeconds=%2\n").arg(secondsText(run.detectedSeconds()), secondsText(run.recoveredSeconds())));
     }
     if (run.status != QLatin1String("recovered"))
         printDiagnostic(Command, QStringLiteral("%1 (run %2 in the journal's drill runs)").arg(run.error).arg(run.id));

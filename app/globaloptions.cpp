@@ -1,5 +1,7 @@
 #include "globaloptions.h"
 
+#include "subcommand.h"
+
 #include <QCommandLineParser>
 #include <QFileInfo>
 
@@ -38,9 +40,44 @@ Result<GlobalOptions> GlobalOptions::read(const QCommandLineParser &parser)
     return options;
 }
 
+ParsedCommandLine parseCommandLine(QCommandLineParser &parser, const QStringList &arguments, const QString &command,
+                                   bool positionalAllowed)
+{
+    if (!parser.parse(arguments)) {
+        printDiagnostic(command, parser.errorText());
+        return tl::unexpected(ExitCode::Usage);
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        printOut(parser.helpText());
+        return tl::unexpected(ExitCode::Done);
+    }
+    if (!positionalAllowed && !parser.positionalArguments().isEmpty()) {
+        printDiagnostic(command, QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().constFirst()));
+        return tl::unexpected(ExitCode::Usage);
+    }
+    const Result<GlobalOptions> options = GlobalOptions::read(parser);
+    if (!options) {
+        printDiagnostic(command, options.error().message);
+        return tl::unexpected(ExitCode::Usage);
+    }
+    return *options;
+}
+
 void printDiagnostic(const QString &command, const QString &message)
 {
     std::fprintf(stderr, "opsdeck %s: %s\n", qPrintable(command), qPrintable(message));
+}
+
+void printOut(const QString &text)
+{
+    const QByteArray bytes = text.toUtf8();
+    std::fwrite(bytes.constData(), 1, size_t(bytes.size()), stdout);
+    std::fflush(stdout);
+}
+
+QString describeError(const Error &error)
+{
+    return error.hint.isEmpty() ? error.message : QStringLiteral("%1 (%2)").arg(error.message, error.hint);
 }
 
 } // namespace Opsdeck

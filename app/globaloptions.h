@@ -7,6 +7,8 @@
 
 #include <QString>
 
+#include <tl/expected.hpp>
+
 class QCommandLineParser;
 
 namespace Opsdeck {
@@ -24,7 +26,20 @@ struct GlobalOptions
     static Result<GlobalOptions> read(const QCommandLineParser &parser);
 };
 
+// What parsing a command line came to: the global options, or the exit code to end with now.
+using ParsedCommandLine = tl::expected<GlobalOptions, int>;
+
+// The start every command shares: parses `arguments` (GlobalOptions::addTo(parser) done), answers --help
+// on stdout (exit Done), and refuses what does not parse, stray positional arguments (unless
+// `positionalAllowed`: the command checks its own) and unreadable files with a diagnostic (exit Usage).
+ParsedCommandLine parseCommandLine(QCommandLineParser &parser, const QStringList &arguments, const QString &command,
+                                   bool positionalAllowed = false);
+
 // Prints `opsdeck NAME: message` on stderr, one line (CLI.md: diagnostics on stderr).
 void printDiagnostic(const QString &command, const QString &message);
+// Human output on stdout, as UTF-8, flushed (a pipe reads it at once).
+void printOut(const QString &text);
+// An error for people: its message, then what to do about it.
+QString describeError(const Error &error);
 
 } // namespace Opsdeck

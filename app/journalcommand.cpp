@@ -76,23 +76,9 @@ int runJournalCommand(const QStringList &arguments)
                            QStringLiteral("STATUS")),
         QCommandLineOption(QStringLiteral("limit"), QStringLiteral("At most N entries."), QStringLiteral("N")),
     });
-    if (!parser.parse(arguments)) {
-        printDiagnostic(Command, parser.errorText());
-        return ExitCode::Usage;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        std::fputs(qPrintable(parser.helpText()), stdout);
-        return ExitCode::Done;
-    }
-    if (!parser.positionalArguments().isEmpty()) {
-        printDiagnostic(Command, QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().constFirst()));
-        return ExitCode::Usage;
-    }
-    const Result<GlobalOptions> options = GlobalOptions::read(parser);
-    if (!options) {
-        printDiagnostic(Command, options.error().message);
-        return ExitCode::Usage;
-    }
+    const ParsedCommandLine options = parseCommandLine(parser, arguments, Command);
+    if (!options)
+        return options.error();
     JournalFilter filter;
     filter.service = parser.value(QStringLiteral("service"));
     filter.action = parser.value(QStringLiteral("action"));

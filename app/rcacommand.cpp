@@ -118,25 +118,9 @@ int runRcaCommand(const QStringList &arguments)
             QStringLiteral("The report's title (default: the affected services and the start)."),
             QStringLiteral("TEXT")),
     });
-    if (!parser.parse(arguments)) {
-        printDiagnostic(Command, parser.errorText());
-        return ExitCode::Usage;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        std::fputs(qPrintable(parser.helpText()), stdout);
-        return ExitCode::Done;
-    }
-    if (!parser.positionalArguments().isEmpty()) {
-        printDiagnostic(
-            Command,
-            QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().constFirst()));
-        return ExitCode::Usage;
-    }
-    const Result<GlobalOptions> options = GlobalOptions::read(parser);
-    if (!options) {
-        printDiagnostic(Command, options.error().message);
-        return ExitCode::Usage;
-    }
+    const ParsedCommandLine options = parseCommandLine(parser, arguments, Command);
+    if (!options)
+        return options.error();
 
     for (const QString &required :
          { QStringLiteral("from"), QStringLiteral("to"), QStringLiteral("output") }) {
