@@ -73,4 +73,25 @@ std::optional<QNetworkProxy> ClusterConnection::networkProxy() const
     return proxy;
 }
 
+Result<void> ClusterConnection::prepare(QNetworkRequest &request, const QString &token, const QByteArray &certPem,
+                                       const QByteArray &keyPem) const
+{
+    if (request.url().scheme() == QLatin1String("https")) {
+        ClusterConnection withCredential = *this;
+        withCredential.clientCertificatePem = certPem;
+        withCredential.clientKeyPem = keyPem;
+        const Result<QSslConfiguration> ssl = withCredential.sslConfiguration();
+        if (!ssl)
+            return tl::unexpected(ssl.error());
+        request.setSslConfiguration(*ssl);
+        if (!tlsServerName.isEmpty())
+            request.setPeerVerifyName(tlsServerName);
+    }
+    if (!token.isEmpty())
+        request.setRawHeader("Authorization", "Bearer " + token.toUtf8());
+    else if (!username.isEmpty())
+        request.setRawHeader("Authorization", "Basic " + (username + QLatin1Char(':') + password).toUtf8().toBase64());
+    return {};
+}
+
 } // namespace Opsdeck

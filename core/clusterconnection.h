@@ -9,6 +9,7 @@
 #include <QList>
 #include <QMetaType>
 #include <QNetworkProxy>
+#include <QNetworkRequest>
 #include <QPair>
 #include <QSslConfiguration>
 #include <QSslKey>
@@ -64,6 +65,11 @@ struct ClusterConnection
     Result<QSslConfiguration> sslConfiguration() const;
     // The proxy for proxy-url, or nullopt to use the application's default.
     std::optional<QNetworkProxy> networkProxy() const;
+    // Makes `request` (to this server) carry the TLS setup (for https: sslConfiguration() with the client
+    // certificate `certPem`/`keyPem` — the kubeconfig's, or an exec plugin's — and tlsServerName) and the
+    // credentials: `token` as a bearer token, else basic auth. Error{Config} when the PEM does not parse.
+    Result<void> prepare(QNetworkRequest &request, const QString &token, const QByteArray &certPem,
+                         const QByteArray &keyPem) const;
 
     // An unencrypted PEM private key (PKCS#1, SEC1 or PKCS#8; RSA, EC or DSA); null when it does not parse.
     static QSslKey parsePrivateKey(const QByteArray &pem);

@@ -118,24 +118,10 @@ void SimChaos::sendWith(const ChaosCall &call, const QString &token, const QByte
     request.setRawHeader("Accept", "application/json");
     request.setRawHeader("User-Agent", "opsdeck/" OPSDECK_VERSION);
     request.setTransferTimeout(static_cast<int>(m_timeout.count()));
-    if (url.scheme() == QLatin1String("https")) {
-        ClusterConnection withCredential = m_connection;
-        withCredential.clientCertificatePem = certPem;
-        withCredential.clientKeyPem = keyPem;
-        const Result<QSslConfiguration> ssl = withCredential.sslConfiguration();
-        if (!ssl) {
-            QMetaObject::invokeMethod(this, [answer, error = ssl.error()] { answer(tl::unexpected(error)); }, Qt::QueuedConnection);
-            return;
-        }
-        request.setSslConfiguration(*ssl);
-        if (!m_connection.tlsServerName.isEmpty())
-            request.setPeerVerifyName(m_connection.tlsServerName);
+    if (const Result<void> ready = m_connection.prepare(request, token, certPem, keyPem); !ready) {
+        QMetaObject::invokeMethod(this, [answer, error = ready.error()] { answer(tl::unexpected(error)); }, Qt::QueuedConnection);
+        return;
     }
-    if (!token.isEmpty())
-        request.setRawHeader("Authorization", "Bearer " + token.toUtf8());
-    else if (!m_connection.username.isEmpty())
-        request.setRawHeader("Authorization",
-                             "Basic " + (m_connection.username + QLatin1Char(':') + m_connection.password).toUtf8().toBase64());
 
     QByteArray payload;
     if (call.method == "POST" || call.method == "PUT" || call.method == "PATCH") {
