@@ -2,6 +2,7 @@
 
 #include "actionpanel.h"
 #include "actionservice.h"
+#include "clearablelineedit.h"
 #include "format.h"
 #include "journal.h"
 #include "journaltablemodel.h"
@@ -19,7 +20,6 @@
 #include <QSaveFile>
 #include <QSplitter>
 #include <QTableView>
-#include <QToolButton>
 #include <QVBoxLayout>
 
 namespace Opsdeck {
@@ -84,9 +84,7 @@ JournalView::JournalView(Journal *journal, ActionService *service, QWidget *pare
     m_service = new QLineEdit(this);
     m_service->setAccessibleName(tr("Filter history by service"));
     m_service->setPlaceholderText(tr("Service name"));
-    m_service->setClearButtonEnabled(true);
-    for (QToolButton *button : m_service->findChildren<QToolButton *>())
-        button->setAccessibleName(tr("Clear service filter"));
+    enableNamedClearButton(m_service, tr("Clear service filter"));
     auto *serviceLabel = new QLabel(tr("Ser&vice:"), this);
     serviceLabel->setBuddy(m_service);
     m_action = new QComboBox(this);

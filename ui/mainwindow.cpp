@@ -5,6 +5,7 @@
 #include "alertsview.h"
 #include "alerttablemodel.h"
 #include "canarypane.h"
+#include "clearablelineedit.h"
 #include "datasourcetablemodel.h"
 #include "drillspanel.h"
 #include "eventtablemodel.h"
@@ -55,7 +56,6 @@
 #include <QTransposeProxyModel>
 #include <QTableView>
 #include <QTimer>
-#include <QToolButton>
 #include <QVBoxLayout>
 
 namespace Opsdeck {
@@ -274,10 +274,7 @@ QWidget *MainWindow::createFilterBar()
     m_filter = new QLineEdit(bar);
     m_filter->setAccessibleName(tr("Filter services"));
     m_filter->setPlaceholderText(tr("Filter services by name or namespace (Ctrl+F)"));
-    m_filter->setClearButtonEnabled(true);
-    // Qt's clear button has no name of its own: a screen reader would announce just "button".
-    for (QToolButton *button : m_filter->findChildren<QToolButton *>())
-        button->setAccessibleName(tr("Clear filter"));
+    enableNamedClearButton(m_filter, tr("Clear filter"));
     m_filter->setMinimumWidth(280);
 
     m_onlyProblems = new QCheckBox(tr("Only &problems"), bar);

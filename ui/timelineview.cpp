@@ -1,5 +1,6 @@
 #include "timelineview.h"
 
+#include "clearablelineedit.h"
 #include "timelinefilterproxymodel.h"
 #include "timelinemodel.h"
 #include "timelinestrip.h"
@@ -70,7 +71,7 @@ TimelineView::TimelineView(TimelineModel *model, QWidget *parent)
     m_severity->addItem(tr("Critical only"), int(TimelineEntry::Severity::Critical));
     m_text->setPlaceholderText(tr("Search the timeline"));
     m_text->setAccessibleName(tr("Timeline search"));
-    m_text->setClearButtonEnabled(true);
+    enableNamedClearButton(m_text, tr("Clear timeline search"));
     m_zoomIn->setText(QStringLiteral("+"));
     m_zoomIn->setAccessibleName(tr("Zoom in"));
     m_zoomIn->setToolTip(tr("Zoom in (+, wheel up)"));
