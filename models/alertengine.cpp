@@ -317,8 +317,16 @@ void AlertEngine::addServiceCandidates(const ServiceSummary &s, QList<Candidate>
                            {} };
     }
 
-    // pods-not-ready: critical when a pod crash-loops.
-    if (s.crashLooping > 0) {
+    // pods-not-ready: critical (and raised sooner) when a pod crash-loops or no pod is ready at all.
+    if (s.pods > 0 && s.readyPods == 0 && s.crashLooping == 0) {
+        out << Candidate { idFor(PodsNotReady, key),
+                           PodsNotReady,
+                           key,
+                           Alert::Severity::Critical,
+                           QStringLiteral("%1: none of its %2 pods ready").arg(key.name).arg(s.pods),
+                           m_settings.podsDownSeconds,
+                           {} };
+    } else if (s.crashLooping > 0) {
         out << Candidate { idFor(PodsNotReady, key),
                            PodsNotReady,
                            key,
@@ -328,7 +336,7 @@ void AlertEngine::addServiceCandidates(const ServiceSummary &s, QList<Candidate>
                                .arg(s.crashLooping)
                                .arg(s.readyPods)
                                .arg(s.pods),
-                           m_settings.podsNotReadySeconds,
+                           m_settings.podsDownSeconds,
                            {} };
     } else if (s.readyPods < s.pods) {
         out << Candidate {

@@ -31,6 +31,7 @@ AlertSettings AlertSettings::load(const QSettings &settings)
     s.errorRateMinRequests = read(settings, "errorRateMinRequests", s.errorRateMinRequests);
     s.hpaAtMaxSeconds = read(settings, "hpaAtMaxSeconds", s.hpaAtMaxSeconds);
     s.podsNotReadySeconds = read(settings, "podsNotReadySeconds", s.podsNotReadySeconds);
+    s.podsDownSeconds = read(settings, "podsDownSeconds", s.podsDownSeconds);
     s.healthSeconds = read(settings, "healthSeconds", s.healthSeconds);
     s.staleFactor = read(settings, "staleFactor", s.staleFactor);
     s.holdDownSeconds = read(settings, "holdDownSeconds", s.holdDownSeconds);
@@ -45,6 +46,7 @@ void AlertSettings::save(QSettings &settings) const
     settings.setValue(Group + QStringLiteral("errorRateMinRequests"), errorRateMinRequests);
     settings.setValue(Group + QStringLiteral("hpaAtMaxSeconds"), hpaAtMaxSeconds);
     settings.setValue(Group + QStringLiteral("podsNotReadySeconds"), podsNotReadySeconds);
+    settings.setValue(Group + QStringLiteral("podsDownSeconds"), podsDownSeconds);
     settings.setValue(Group + QStringLiteral("healthSeconds"), healthSeconds);
     settings.setValue(Group + QStringLiteral("staleFactor"), staleFactor);
     settings.setValue(Group + QStringLiteral("holdDownSeconds"), holdDownSeconds);

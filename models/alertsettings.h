@@ -12,10 +12,13 @@ struct AlertSettings
     double errorRatePercent = 5.0;     // error-rate-high: stable's error rate above this over the window …
     double errorRateMinRequests = 100; // … with at least this many stable requests (fewer: no judgement)
     int hpaAtMaxSeconds = 300;         // hpa-at-max: currentReplicas == maxReplicas for longer than this
-    // pods-not-ready: a pod not Ready / in CrashLoopBackOff for longer than this. One health refresh (15 s):
-    // a pod that starts normally is Ready within it, and a crash-looping canary alerts within two refreshes
-    // (issue 9's drill acceptance; 180 s made the bad-canary drill wait 3 minutes).
-    int podsNotReadySeconds = 15;
+    // pods-not-ready: a pod not Ready for longer than this (warning). Long enough that a rolling update's
+    // new pods, which start NotReady, do not page anyone.
+    int podsNotReadySeconds = 180;
+    // … or a pod in CrashLoopBackOff, or none of the service's pods Ready, for longer than this
+    // (critical). Short: a crash loop never heals by waiting, a service without a ready pod is down, and a
+    // broken canary must alert within two refreshes (issue 9's drill acceptance).
+    int podsDownSeconds = 15;
     int healthSeconds = 60;            // health-unhealthy / health-degraded: held for longer than this
     double staleFactor = 3.0;          // source-down: no success for this many intervals counts as down
     int holdDownSeconds = 60;          // an alert ends only after its condition stayed clear this long

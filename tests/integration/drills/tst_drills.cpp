@@ -86,6 +86,7 @@ private Q_SLOTS:
             QSettings settings;
             settings.setValue(QStringLiteral("alerts/holdDownSeconds"), 5);
             settings.setValue(QStringLiteral("alerts/podsNotReadySeconds"), 5);
+            settings.setValue(QStringLiteral("alerts/podsDownSeconds"), 5);
             settings.setValue(QStringLiteral("alerts/evaluateIntervalSeconds"), 1);
             settings.sync();
             QVERIFY2(settings.fileName().startsWith(m_dir.path()), qPrintable(settings.fileName()));

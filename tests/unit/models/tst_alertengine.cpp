@@ -217,6 +217,41 @@ private Q_SLOTS:
         QVERIFY(engine.active().isEmpty());
     }
 
+    // A crash loop, or a service with no pod ready, raises after podsDownSeconds, long before a plain
+    // not-Ready pod would (a rolling update's new pods start NotReady and must not page anyone).
+    void crashLoopRaisesBeforeNotReady()
+    {
+        FakeClock clock;
+        AlertEngine engine(clock);
+        AlertSettings settings = plain();
+        settings.podsNotReadySeconds = 180;
+        settings.podsDownSeconds = 15;
+        engine.setSettings(settings);
+
+        ServiceSummary starting = healthy();
+        starting.readyPods = 2;
+        ServiceSummary looping = healthy(QStringLiteral("orderservice"));
+        looping.readyPods = 2;
+        looping.crashLooping = 1;
+        ServiceSummary down = healthy(QStringLiteral("notificationservice"));
+        down.readyPods = 0; // no pod ready at all: the service is down
+        engine.setServices({starting, looping, down});
+        engine.evaluate();
+        clock.advance(15s);
+        engine.evaluate();
+        QCOMPARE(engine.active().size(), 2);
+        QStringList raised;
+        for (const Alert &alert : engine.active()) {
+            QCOMPARE(toString(alert.severity), toString(Alert::Severity::Critical));
+            raised << alert.service.name;
+        }
+        raised.sort();
+        QCOMPARE(raised, QStringList({QStringLiteral("notificationservice"), QStringLiteral("orderservice")}));
+        clock.advance(165s);
+        engine.evaluate();
+        QCOMPARE(engine.active().size(), 3);
+    }
+
     void healthRules()
     {
         FakeClock clock;
@@ -652,6 +687,7 @@ private Q_SLOTS:
         s.errorRatePercent = 2.5;
         s.hpaAtMaxSeconds = 600;
         s.podsNotReadySeconds = 90;
+        s.podsDownSeconds = 20;
         s.holdDownSeconds = 30;
         s.save(settings);
         QCOMPARE(AlertSettings::load(settings), s);

@@ -61,7 +61,7 @@ struct Rig
     {
         AlertSettings settings;
         settings.holdDownSeconds = 60;
-        settings.podsNotReadySeconds = 15;
+        settings.podsDownSeconds = 15;
         engine.setSettings(settings);
         for (const QString &name : {QStringLiteral("productservice"), QStringLiteral("orderservice")})
             services.insert(key(name), healthy(name));
