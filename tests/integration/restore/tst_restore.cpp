@@ -11,6 +11,7 @@
 #include "simprocess.h"
 #include "sqlarmclient.h"
 
+#include <QDir>
 #include <QJsonDocument>
 #include <QProcess>
 #include <QSignalSpy>
@@ -342,6 +343,59 @@ private Q_SLOTS:
         QCOMPARE(status.parameters.value(QStringLiteral("operationUrl")).toString(),
                  operationUrl); // the same operation
         QCOMPARE(toString(journal.entry(journalId)->status), toString(JournalStatus::Succeeded));
+    }
+
+    // The "killed during the restore": `opsdeck act restore-db` is killed (SIGKILL, no chance to
+    // write anything) while the LRO runs; the next start finds the journal entry interrupted, with the
+    // operation's URL, and a new provider tracks that same operation to the end.
+    void killedCommandIsResumedFromItsJournal()
+    {
+        const QString dataDir = m_dir.filePath(QStringLiteral("killed-data"));
+        QProcess opsdeck;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("OPSDECK_DATA_DIR"), dataDir);
+        env.insert(QStringLiteral("OPSDECK_PLUGIN_PATH"), QStringLiteral(OPSDECK_PLUGIN_BUILD_DIR));
+        opsdeck.setProcessEnvironment(env);
+        opsdeck.start(QStringLiteral(OPSDECK_APP_PATH),
+                      { QStringLiteral("act"), QStringLiteral("restore-db"), QStringLiteral("--kubeconfig"),
+                        m_sim->kubeconfigPath(), QStringLiteral("--azure-config"), m_sim->azureConfigPath(),
+                        QStringLiteral("--service"), QStringLiteral("productservice"), QStringLiteral("--database"),
+                        QStringLiteral("ProductDb"), QStringLiteral("--point-in-time"), pointFor(QStringLiteral("ProductDb")),
+                        QStringLiteral("--new-name"), QStringLiteral("ProductDb-killed"), QStringLiteral("--yes") });
+        QVERIFY(opsdeck.waitForStarted(10000));
+        // Kill it once the restore is being tracked: its progress names the LRO's percent.
+        QString said;
+        QVERIFY2(QTest::qWaitFor(
+                     [&] {
+                         said += QString::fromUtf8(opsdeck.readAllStandardError());
+                         return said.contains(QStringLiteral("[1/3]")) && said.contains(QLatin1Char('%'));
+                     },
+                     60000),
+                 qPrintable(said));
+        opsdeck.kill();
+        QVERIFY(opsdeck.waitForFinished(10000));
+
+        Journal journal;
+        QVERIFY(journal.open(QDir(dataDir).filePath(QStringLiteral("journal.sqlite"))));
+        const Result<QList<JournalEntry>> interrupted = journal.interrupted();
+        QVERIFY(interrupted);
+        QCOMPARE(interrupted->size(), 1);
+        const JournalEntry entry = interrupted->constFirst();
+        QCOMPARE(entry.action, QStringLiteral("restore-db"));
+        const QString operationUrl = entry.parameters.value(QStringLiteral("operationUrl")).toString();
+        QVERIFY2(!operationUrl.isEmpty(), "the journal kept no operation URL to resume from");
+
+        ActionService service(journal);
+        auto resumed = provider();
+        service.addProvider(resumed.get());
+        QSignalSpy finished(&service, &ActionService::finished);
+        QVERIFY(service.resume(entry.id));
+        QVERIFY(QTest::qWaitFor([&] { return !finished.isEmpty(); }, 90000));
+        const OperationStatus status = finished.at(0).at(0).value<OperationStatus>();
+        QVERIFY2(status.state == OperationStatus::State::Succeeded, qPrintable(status.message));
+        QCOMPARE(status.parameters.value(QStringLiteral("operationUrl")).toString(), operationUrl);
+        QCOMPARE(status.parameters.value(QStringLiteral("restoredDatabase")).toString(), QStringLiteral("ProductDb-killed"));
+        QCOMPARE(toString(journal.entry(entry.id)->status), toString(JournalStatus::Succeeded));
     }
 
     void commandLine()
