@@ -65,6 +65,22 @@ DrillRun readRun(const QSqlQuery &q)
     return run;
 }
 
+// The columns add() and update() write, in the order both statements name them.
+void bindColumns(QSqlQuery &q, const DrillRun &run)
+{
+    q.addBindValue(text(run.scenario));
+    q.addBindValue(text(run.service.context));
+    q.addBindValue(text(run.service.ns));
+    q.addBindValue(text(run.service.name));
+    q.addBindValue(text(run.status));
+    q.addBindValue(run.faultAt.isValid() ? run.faultAt.toMSecsSinceEpoch() : 0);
+    q.addBindValue(toMs(run.detectedAt));
+    q.addBindValue(toMs(run.clearedAt));
+    q.addBindValue(toMs(run.recoveredAt));
+    q.addBindValue(text(run.alertId));
+    q.addBindValue(text(run.error));
+}
+
 } // namespace
 
 std::optional<qint64> DrillRun::detectedSeconds() const
@@ -147,17 +163,7 @@ Result<qint64> DrillStore::add(const DrillRun &run)
     QSqlQuery q(QSqlDatabase::database(m_connection, false));
     q.prepare(QStringLiteral("INSERT INTO drill_runs (scenario, context, namespace, service, status, fault_at, detected_at, "
                              "cleared_at, recovered_at, alert_id, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-    q.addBindValue(text(run.scenario));
-    q.addBindValue(text(run.service.context));
-    q.addBindValue(text(run.service.ns));
-    q.addBindValue(text(run.service.name));
-    q.addBindValue(text(run.status));
-    q.addBindValue(run.faultAt.isValid() ? run.faultAt.toMSecsSinceEpoch() : 0);
-    q.addBindValue(toMs(run.detectedAt));
-    q.addBindValue(toMs(run.clearedAt));
-    q.addBindValue(toMs(run.recoveredAt));
-    q.addBindValue(text(run.alertId));
-    q.addBindValue(text(run.error));
+    bindColumns(q, run);
     if (!q.exec())
         return tl::unexpected(sqlError(QStringLiteral("cannot add a run"), q.lastError()));
     const qint64 id = q.lastInsertId().toLongLong();
@@ -172,17 +178,7 @@ Result<void> DrillStore::update(const DrillRun &run)
     QSqlQuery q(QSqlDatabase::database(m_connection, false));
     q.prepare(QStringLiteral("UPDATE drill_runs SET scenario = ?, context = ?, namespace = ?, service = ?, status = ?, fault_at = ?, "
                              "detected_at = ?, cleared_at = ?, recovered_at = ?, alert_id = ?, error = ? WHERE id = ?"));
-    q.addBindValue(text(run.scenario));
-    q.addBindValue(text(run.service.context));
-    q.addBindValue(text(run.service.ns));
-    q.addBindValue(text(run.service.name));
-    q.addBindValue(text(run.status));
-    q.addBindValue(run.faultAt.isValid() ? run.faultAt.toMSecsSinceEpoch() : 0);
-    q.addBindValue(toMs(run.detectedAt));
-    q.addBindValue(toMs(run.clearedAt));
-    q.addBindValue(toMs(run.recoveredAt));
-    q.addBindValue(text(run.alertId));
-    q.addBindValue(text(run.error));
+    bindColumns(q, run);
     q.addBindValue(run.id);
     if (!q.exec())
         return tl::unexpected(sqlError(QStringLiteral("cannot update run %1").arg(run.id), q.lastError()));
